@@ -1,0 +1,235 @@
+"""Command line: ``reportcheck check|rules|rule|train|eval``.
+
+Exit codes (as ruff/flake8): 0 nothing at or above ``--fail-on``, 1 findings
+at or above it, 2 bad input or usage. Errors are one line on stderr, never a
+traceback (set REPORTCHECK_DEBUG=1 to see one).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import InputError, ReportcheckError, UsageError
+from .model import SEVERITY_ORDER
+
+EXIT_OK, EXIT_FINDINGS, EXIT_BAD = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2
+        self.exit(EXIT_BAD, f"reportcheck: {message}\n")
+
+
+def _add_selection(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--select", help="rule codes, prefixes or names to run (comma-separated)")
+    p.add_argument("--ignore", help="rule codes, prefixes or names to skip (comma-separated)")
+    p.add_argument("--extend-select", help="add to the selected rules")
+    p.add_argument("--extend-ignore", help="add to the ignored rules")
+    p.add_argument("--config", help="settings file (reportcheck.toml or pyproject.toml)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="reportcheck", description="Kiểm tra bản kiểm điểm đảng viên / check Party self-criticism reports")
+    parser.add_argument("--version", action="version", version=f"reportcheck {__version__}")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+
+    p = sub.add_parser("check", help="check one or more reports")
+    p.add_argument("files", nargs="+", help=".docx, .txt or .md files")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--lang", choices=("vi", "en"), default=None)
+    p.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default=None)
+    p.add_argument("-o", "--output", help="write the output to this file instead of standard output")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    _add_selection(p)
+
+    p = sub.add_parser("rules", help="list every rule")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+
+    p = sub.add_parser("rule", help="explain one rule")
+    p.add_argument("code", help="rule code or name, e.g. RC101 or missing-section")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p = sub.add_parser("train", help="rebuild the sentence-role classifier (needs scikit-learn)")
+    p.add_argument("--sentences", default=str(_REPO / "corpora" / "sentences"), help="folder with train.tsv/test.tsv")
+    p.add_argument("--out", default=str(_REPO / "models" / "roles.json"))
+
+    p = sub.add_parser("eval", help="precision/recall per rule on the labelled corpus")
+    p.add_argument("--corpus", default=str(_REPO / "corpora"))
+    p.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    p.add_argument("-v", "--verbose", action="store_true", help="list every false positive and negative")
+    return parser
+
+
+_REPO = Path(__file__).resolve().parent.parent
+
+
+def cmd_train(args) -> int:
+    try:
+        from .train import train
+    except ImportError:
+        raise UsageError("cần scikit-learn: pip install -e '.[train]'", "needs scikit-learn: pip install -e '.[train]'") from None
+    folder = Path(args.sentences)
+    if not (folder / "train.tsv").is_file():
+        raise UsageError(f"{folder}: không có train.tsv", f"{folder}: no train.tsv")
+    try:
+        info = train(folder, Path(args.out))
+    except ImportError:
+        raise UsageError("cần scikit-learn: pip install -e '.[train]'", "needs scikit-learn: pip install -e '.[train]'") from None
+    print(f"trained on {info['train_sentences']} sentences, {info['features']} features -> {args.out}")
+    test = info.get("test")
+    if test:
+        for role, m in test.items():
+            if role != "accuracy":
+                print(f"  {role:<12} precision {m['precision']:.2f}  recall {m['recall']:.2f}  (n={m['support']})")
+        print(f"  accuracy {test['accuracy']:.3f}")
+    return EXIT_OK
+
+
+def cmd_eval(args) -> int:
+    from .evaluate import evaluate, render
+
+    corpus = Path(args.corpus)
+    if not (corpus / "src").is_dir():
+        raise UsageError(f"{corpus}: không có thư mục src/", f"{corpus}: no src/ folder")
+    splits = ("dev", "test") if args.split == "all" else (args.split,)
+    for split in splits:
+        print(f"== split: {split}")
+        print(render(evaluate(corpus, split), args.verbose))
+    return EXIT_OK
+
+
+def _split(value: str | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+def _selection(args, cfg: dict):
+    from .registry import Selection
+
+    sel = Selection.make(
+        select=_split(args.select) or cfg.get("select"),
+        ignore=_split(args.ignore) or cfg.get("ignore"),
+        extend_select=_split(args.extend_select) or cfg.get("extend-select", ()),
+        extend_ignore=_split(args.extend_ignore) or cfg.get("extend-ignore", ()),
+    )
+    unknown = sel.unknown()
+    if unknown:
+        raise UsageError(f"mã luật không tồn tại: {', '.join(unknown)} (xem: reportcheck rules)",
+                         f"unknown rule code(s): {', '.join(unknown)} (see: reportcheck rules)")
+    return sel
+
+
+def write_output(path: str, text: str, force: bool) -> None:
+    """Write atomically: a temporary file renamed into place, never a half-written output."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise UsageError(f"{path}: tệp đã tồn tại; dùng --force để ghi đè.", f"{path}: already exists; use --force to overwrite.")
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UsageError(f"{path}: không ghi được ({exc.strerror}).", f"{path}: cannot write ({exc.strerror}).") from None
+
+
+def cmd_check(args) -> int:
+    from .emit import jsonout, text
+    from .io import read_document
+    from .pipeline import check_document
+
+    _, cfg = __import__("reportcheck.config", fromlist=["load_config"]).load_config(args.config)
+    lang = args.lang or cfg.get("lang", "vi")
+    fail_on = args.fail_on or cfg.get("fail-on", "error")
+    selection = _selection(args, cfg)
+    results, bad, errors = [], False, []
+    for path in args.files:
+        try:
+            doc = read_document(path)
+            results.append(check_document(doc, selection))
+        except InputError as exc:
+            bad = True
+            print(exc.line(lang), file=sys.stderr)
+            errors.append({"schema": jsonout.SCHEMA, "file": path, "error": {"reason": exc.reason, "message": exc.message(lang)}})
+    if args.format == "json":
+        payload = jsonout.dumps(results, lang, single=len(args.files) == 1)
+        if errors:
+            import json
+
+            items = [jsonout.result_dict(r, lang) for r in results] + errors
+            payload = json.dumps(items if len(args.files) > 1 else items[0], ensure_ascii=False, indent=2) + "\n"
+    else:
+        payload = "".join(text.render(r, lang) for r in results)
+    if args.output:
+        write_output(args.output, payload, args.force)
+    else:
+        sys.stdout.write(payload)
+    if bad:
+        return EXIT_BAD
+    if fail_on == "never":
+        return EXIT_OK
+    limit = SEVERITY_ORDER[fail_on]
+    return EXIT_FINDINGS if any(SEVERITY_ORDER[f.severity] >= limit for r in results for f in r.findings) else EXIT_OK
+
+
+def cmd_rules(args) -> int:
+    from .registry import all_rules
+
+    lang = args.lang
+    for r in all_rules():
+        print(f"{r.code}  {r.name:<34} {r.severity:<8} {r.text('summary', lang)}")
+    return EXIT_OK
+
+
+def cmd_rule(args) -> int:
+    from .registry import find_rule
+
+    r = find_rule(args.code)
+    lang = args.lang
+    if r is None:
+        raise UsageError(f"không có luật {args.code} (xem: reportcheck rules)", f"no rule {args.code} (see: reportcheck rules)")
+    heads = {
+        "vi": ("Kiểm tra gì", "Vì sao", "Căn cứ", "Ví dụ sai", "Ví dụ đúng", "Cách sửa", "Mức"),
+        "en": ("What it checks", "Why", "Source", "Bad", "Good", "How to fix", "Severity"),
+    }[lang]
+    print(f"{r.code} {r.name} ({heads[6]}: {r.severity})\n")
+    print(f"{heads[0]}: {r.text('summary', lang)}\n")
+    print(f"{heads[1]}: {r.text('why', lang)}\n")
+    print(f"{heads[2]}: {r.texts['source']}\n")
+    print(f"{heads[3]}:\n  {r.text('bad', lang)}\n")
+    print(f"{heads[4]}:\n  {r.text('good', lang)}\n")
+    print(f"{heads[5]}: {r.text('fix', lang)}")
+    return EXIT_OK
+
+
+COMMANDS = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "train": cmd_train, "eval": cmd_eval}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return EXIT_BAD
+    lang = getattr(args, "lang", None) or "vi"
+    try:
+        return COMMANDS[args.command](args)
+    except ReportcheckError as exc:
+        print(f"reportcheck: {exc.message(lang)}", file=sys.stderr)
+        return EXIT_BAD
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 — never a traceback for the user
+        if os.environ.get("REPORTCHECK_DEBUG"):
+            raise
+        print(f"reportcheck: internal error ({type(exc).__name__}: {exc}); set REPORTCHECK_DEBUG=1 for details",
+              file=sys.stderr)
+        return EXIT_BAD
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,140 @@
+"""Recognise the language, year, form and kind of a report, and the member's name."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from .model import Document
+from .text.normalize import fold
+
+
+@lru_cache(maxsize=1)
+def markers() -> dict:
+    path = resources.files("reportcheck.data").joinpath("forms.toml")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _has(text_fold: str, phrase: str) -> bool:
+    return re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", text_fold) is not None
+
+
+def detect_language(doc: Document) -> str:
+    """'vi' unless the text has (almost) no Vietnamese letters and reads as English."""
+    text = " ".join(p.text for p in doc.paragraphs)
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return "vi"
+    vi = sum(1 for c in letters if not c.isascii() or c in "đĐ")
+    cfg = markers()["english"]
+    if vi / len(letters) > cfg["max_vi_share"]:
+        return "vi"
+    words = re.findall(r"[a-z]+", text.lower())
+    hits = sum(1 for w in words if w in set(cfg["words"]))
+    return "en" if hits >= cfg["min_words"] else "vi"
+
+
+_YEAR_TITLE = re.compile(r"^(?:nam|year)\s*:?\s*(20\d\d|19\d\d)\b")
+_YEAR_REVIEW = re.compile(
+    r"(?:kiem diem|danh gia|xep loai|review|self-criticism|report)[^.\n]{0,60}?(?:nam|year|for)\s+(20\d\d)\b"
+)
+_YEAR_SCHOOL = re.compile(r"nam hoc\s+(20\d\d)\s*-\s*(20\d\d)")
+_DATE = re.compile(r"ngay\s*\d{1,2}\s*thang\s*(\d{1,2})\s*nam\s*(20\d\d)|(\d{1,2})[/.-](\d{1,2})[/.-](20\d\d)")
+_DATE_EN = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b[^\n]{0,12}?(20\d\d)")
+_MONTHS = {m: i for i, m in enumerate(
+    "january february march april may june july august september october november december".split(), 1)}
+
+
+def _reviewed_year(month: int, year: int) -> int:
+    """Reports are written from October to January: one dated early in a year reviews the year before."""
+    return year - 1 if month <= 3 else year
+
+
+def detect_year(doc: Document) -> int | None:
+    head = [fold(p.text) for p in doc.paragraphs[: markers()["head_paragraphs"]]]
+    for line in head:
+        m = _YEAR_TITLE.match(line.strip(" .:()-"))
+        if m:
+            return int(m.group(1))
+    for line in head:
+        m = _YEAR_REVIEW.search(line)
+        if m:
+            return int(m.group(1))
+    for line in head:
+        m = _YEAR_SCHOOL.search(line)
+        if m:
+            return int(m.group(1))
+    for line in head + [fold(p.text) for p in doc.paragraphs[-12:]]:
+        m = _DATE.search(line)
+        if m:
+            if m.group(1):
+                return _reviewed_year(int(m.group(1)), int(m.group(2)))
+            return _reviewed_year(int(m.group(4)), int(m.group(5)))
+        m = _DATE_EN.search(line)
+        if m:
+            return _reviewed_year(_MONTHS[m.group(1)], int(m.group(2)))
+    return None
+
+
+def detect_markers(doc: Document) -> tuple[str | None, str | None, str | None]:
+    """(form, kind, evidence) from explicit form codes, regulations and title lines."""
+    cfg = markers()
+    head_paras = doc.paragraphs[: cfg["head_paragraphs"]]
+    head = "\n".join(fold(p.display) for p in head_paras)
+    form = kind = evidence = None
+    for name, phrases in cfg["form"].items():
+        for ph in phrases:
+            if _has(head, ph):
+                form, evidence = name, ph
+                break
+        if form:
+            break
+    kinds = cfg["kind"]
+    for ph in kinds["collective"]:
+        if _has(head, ph):
+            kind = "collective"
+            break
+    if kind is None:
+        if any(_has(head, ph) for ph in kinds["member_explicit"]):
+            kind = "member"
+        elif any(_has(head, ph) for ph in kinds["leader"]):
+            kind = "leader"
+    return form, kind, evidence
+
+
+def form_from_year(year: int | None) -> str | None:
+    if year is None:
+        return None
+    if year >= 2025:
+        return "2025"
+    if year >= 2023:
+        return "2023"
+    if year >= 2019:
+        return "2019"
+    return "legacy"
+
+
+_NAME_RE = re.compile(r"(?:ho va ten|ho ten|full name|name)\s*:\s*", re.I)
+
+
+def detect_member(doc: Document) -> tuple[str | None, str | None]:
+    """The member's name and cell as written in the header ("Họ và tên: …", "Chi bộ …")."""
+    name = unit = None
+    for p in doc.paragraphs[:30]:
+        f = fold(p.text)
+        if name is None:
+            m = _NAME_RE.search(f)
+            if m:
+                raw = p.text[m.end():]
+                raw = re.split(r"\s{2,}|[;,]|\b(?:Ngày sinh|Sinh ngày|Date of birth|Năm sinh)\b", raw)[0]
+                raw = raw.strip(" .:…")
+                if raw and not set(raw) <= set(".…_ "):
+                    name = unicodedata.normalize("NFC", raw)
+        if unit is None and (f.startswith("chi bo") or f.startswith("party cell")):
+            cell = re.split(r"\s{2,}|\|", p.text)[0].strip(" .:…")
+            if len(cell) > 7:
+                unit = cell
+    return name, unit

@@ -1,0 +1,164 @@
+"""Read the self-rating(s) of section VII.
+
+A level counts as chosen when it is ticked (☒ ☑ ✓ [x] (x) …), picked out in
+bold or underline among the printed options, or written out on its own
+("Tự xếp loại: Hoàn thành tốt nhiệm vụ"). Four printed options with no tick
+and no emphasis are no rating. The party rating and the civil-servant
+(CBCCVC) rating are told apart by the nearest label before them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from .model import Analysis, SelfRating
+from .text.normalize import fold
+
+
+@lru_cache(maxsize=1)
+def _cfg() -> dict:
+    path = resources.files("reportcheck.data").joinpath("ratings.toml")
+    cfg = tomllib.loads(path.read_text(encoding="utf-8"))
+    phrases = sorted(
+        ((ph, level) for level, items in cfg["levels"].items() for ph in items),
+        key=lambda x: -len(x[0]),
+    )
+    cfg["_level_re"] = re.compile(
+        "|".join(r"(?<!\w)" + re.escape(ph) + r"(?!\w)" for ph, _ in phrases)
+    )
+    cfg["_level_of"] = dict(phrases)
+    return cfg
+
+
+@dataclass(slots=True)
+class Mention:
+    paragraph: int
+    start: int
+    level: str
+    mark: str  # ticked / empty / none
+    emphasized: bool
+    label: str | None
+
+
+def _mark_at(piece: str, marks: list[str], *, end: bool) -> str | None:
+    for mark in sorted(marks, key=len, reverse=True):
+        if end and piece.endswith(mark):
+            if mark == "x" and len(piece) > 1 and piece[-2].isalnum():
+                continue
+            return mark
+        if not end and piece.startswith(mark) and mark != "x":
+            return mark
+    return None
+
+
+def _mark_near(text: str, start: int, end: int, cfg: dict) -> str:
+    """The box or tick written just before a level, else just after it."""
+    ticked, empty = cfg["marks"]["ticked"], cfg["marks"]["empty"]
+    before = text[max(0, start - 6):start].rstrip(" :-\t")
+    if _mark_at(before, ticked, end=True):
+        return "ticked"
+    if _mark_at(before, empty, end=True):
+        return "empty"
+    after = text[end:end + 6].lstrip(" :-\t")
+    if _mark_at(after, ticked, end=False):
+        return "ticked"
+    if _mark_at(after, empty, end=False):
+        return "empty"
+    return "none"
+
+
+def _label_in(text: str, cfg: dict) -> tuple[int, str] | None:
+    """Position and kind of the last rating label in ``text``."""
+    best = None
+    for kind in ("party", "civil_servant"):
+        for ph in cfg["labels"][kind]:
+            for m in re.finditer(r"(?<!\w)" + re.escape(ph) + r"(?!\w)", text):
+                if best is None or m.start() > best[0]:
+                    best = (m.start(), kind)
+    return best
+
+
+def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
+    cfg = _cfg()
+    paras = analysis.document.paragraphs
+    out: list[Mention] = []
+    label: str | None = None
+    for i in indices:
+        p = paras[i]
+        text = fold(p.display)
+        emph = [fold(e) for e in p.emphasized]
+        for m in cfg["_level_re"].finditer(text):
+            found = _label_in(text[: m.start()], cfg)
+            cur = found[1] if found else label
+            is_emph = (p.bold and not all(paras[j].bold for j in indices)) or any(m.group(0) in e for e in emph)
+            out.append(Mention(i, m.start(), cfg["_level_of"][m.group(0)], _mark_near(text, m.start(), m.end(), cfg),
+                               is_emph, cur))
+        found = _label_in(text, cfg)
+        if found:
+            label = found[1]
+    return out
+
+
+def _choose(group: list[Mention]) -> Mention | None:
+    ticked = [m for m in group if m.mark == "ticked"]
+    if ticked:
+        return ticked[0]
+    levels = {m.level for m in group}
+    emphasized = [m for m in group if m.emphasized]
+    if len(levels) >= 3:  # the four options are printed: only a tick or an emphasis chooses
+        return emphasized[0] if len(emphasized) == 1 else None
+    boxed = [m for m in group if m.mark == "empty"]
+    if boxed and len(boxed) == len(group):
+        return None
+    written = [m for m in group if m.mark == "none"]
+    return written[-1] if written else None
+
+
+_POINTS_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:/\s*100\s*)?(?:diem|points?)\b")
+
+
+def _points(analysis: Analysis, indices: list[int]) -> float | None:
+    cues = _cfg()["points"]["cues"]
+    for i in indices:
+        text = fold(analysis.document.paragraphs[i].text)
+        if not any(c in text for c in cues):
+            continue
+        for m in _POINTS_RE.finditer(text):
+            value = float(m.group(1).replace(",", "."))
+            if 0 < value <= 100:
+                return value
+    return None
+
+
+def read_rating(analysis: Analysis) -> SelfRating:
+    sec = analysis.sections.get("self_rating")
+    paras = analysis.document.paragraphs
+    if sec and sec.present and sec.first is not None:
+        scope = list(range(sec.first, sec.last + 1))
+    else:  # no section VII: the last lines that state a rating in words
+        stating = _cfg()["labels"]["stating"]
+        scope = [p.index for p in paras[-15:] if any(s in fold(p.text) for s in stating)]
+    mentions = _mentions(analysis, scope)
+    groups: dict[str | None, list[Mention]] = {}
+    for m in mentions:
+        groups.setdefault(m.label, []).append(m)
+    party = _choose(groups.get("party", []))
+    civil = _choose(groups.get("civil_servant", []))
+    unlabeled = _choose(groups.get(None, []))
+    if party is None and unlabeled is not None:
+        party = unlabeled
+    if analysis.kind == "collective" and party is None:
+        party = civil
+        civil = None
+    points_scope = scope + [p.index for p in paras if p.index not in scope and "tu cham" in fold(p.text)]
+    where = party or civil
+    return SelfRating(
+        party=party.level if party else None,
+        civil_servant=civil.level if civil else None,
+        points=_points(analysis, points_scope),
+        paragraph=where.paragraph if where else None,
+    )

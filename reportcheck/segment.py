@@ -1,0 +1,365 @@
+"""Segment a report into the parts of its form.
+
+1. Every paragraph that *could* be a heading becomes a :class:`Candidate`:
+   a Word heading style, automatic or typed numbering ("I.", "II-", "1)",
+   "a/"), a bold or all-caps short line, a bold lead ("1. Hạn chế: …"), or a
+   short "label: text" line.
+2. Candidates are matched, in document order, against the rubric's nodes by
+   key nouns + fuzzy similarity (rapidfuzz) + numbering and position, so a
+   numbered limitation inside section II never becomes a section heading.
+3. Matched nodes give paragraph ranges; each node marks the section ids it
+   covers present (a combined heading marks all of its topics). A part with
+   no heading counts when its content clearly covers it (cue phrases).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from rapidfuzz import fuzz
+
+from .model import Analysis, Paragraph, Section
+from .rubric import Node, Rubric
+from .text.normalize import count_words, fold
+
+_ROMAN = r"[IVX]{1,4}"
+_LABEL_RE = re.compile(
+    rf"^(?:(?:phan|muc|part|section|chuong)\s+)?"
+    rf"(?P<label>{_ROMAN}|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}|[a-zA-Z])"
+    rf"(?P<punct>\s*[.):/\-]+\s*|\s+(?=[-:]))"
+)
+_BULLET_RE = re.compile(r"^[-+*•●○▪■◦>]+\s*")
+_PLACEHOLDER_RE = re.compile(r"^[\s.…_\-:;,()\[\]☐□▢☒☑✓✔xX/]*$")
+_STOP = frozenset("ve cua va nhung cac trong viec doi voi voi la the of and the in for to on".split())
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    index: int
+    head: str  # heading text without its label, as written (normalised)
+    head_fold: str
+    rest: str  # text after the heading in the same paragraph
+    label: str | None
+    label_kind: str | None  # roman / arabic / letter / bullet / None
+    strong: bool
+
+
+def _label_kind(label: str) -> str:
+    if re.fullmatch(_ROMAN, label):
+        return "roman"
+    if label[0].isdigit():
+        return "arabic"
+    return "letter"
+
+
+def _split_label(text: str) -> tuple[str | None, str]:
+    """Split a typed numbering label off the text: ('II', 'Hạn chế…')."""
+    m = _LABEL_RE.match(text)
+    if m and m.end() < len(text) and (text[m.end()].isalpha() or text[m.end()] in "\"'("):
+        label = m.group("label")
+        # "A" or "Y" at the start of a sentence is not a label unless followed by punctuation
+        if len(label) == 1 and label.isalpha() and not m.group("punct").strip():
+            return None, text
+        return label, text[m.end():]
+    return None, text
+
+
+def _split_head(text: str, lead: str | None) -> tuple[str, str]:
+    """Separate a heading from text that follows it in the same paragraph."""
+    if lead:
+        lead_clean = lead.strip()
+        if text.startswith(lead_clean) and len(lead_clean) < len(text):
+            return lead_clean.rstrip(" :.-"), text[len(lead_clean):].strip(" :.-")
+    colon = text.find(":")
+    if 0 < colon <= 160 and count_words(text[:colon]) <= 30:
+        return text[:colon].strip(), text[colon + 1:].strip()
+    return text.strip(" :.-"), ""
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 6 and all(c.isupper() for c in letters)
+
+
+def candidate(p: Paragraph) -> Candidate | None:
+    """Return the paragraph as a heading candidate, or None when it cannot be one."""
+    text = p.text.strip()
+    if not text or _PLACEHOLDER_RE.match(text):
+        return None
+    label, kind = None, None
+    if p.label:
+        label = p.label.strip().rstrip(".):/-")
+        kind = _label_kind(label) if label else None
+    body = text
+    typed_label, after = _split_label(text)
+    if typed_label and not p.label:
+        label, kind, body = typed_label, _label_kind(typed_label), after
+    bullet = None
+    if label is None:
+        m = _BULLET_RE.match(text)
+        if m and m.end() < len(text):
+            bullet, body = m.group(0), text[m.end():]
+            kind = "bullet"
+    lead = p.lead_bold
+    if lead and label and not p.label:
+        _, lead = _split_label(lead)
+    if lead and bullet:
+        lead = _BULLET_RE.sub("", lead, count=1)
+    head, rest = _split_head(body, lead)
+    if not head:
+        return None
+    words = count_words(head)
+    styled = p.level is not None or (p.label is not None and kind != "bullet")
+    emphatic = p.bold or _is_caps(head) or bool(lead)
+    if styled or (emphatic and words <= 45):
+        strong = True
+    elif label and kind != "bullet" and words <= 45:
+        strong = True
+    elif rest and words <= 14:
+        strong = False  # "Nguyên nhân: do …" or "- Về tư tưởng chính trị: …"
+    elif p.list_item and words <= 14 and not rest:
+        strong = False
+    else:
+        return None
+    if not strong and kind is None and not rest:
+        return None
+    return Candidate(p.index, head, fold(head), rest, label, kind, strong)
+
+
+def _tokens(s: str) -> list[str]:
+    return [t for t in re.findall(r"\w+", s) if t not in _STOP]
+
+
+@lru_cache(maxsize=32768)
+def _variant_score(head: str, variant: str) -> float:
+    head_tokens = _tokens(head)
+    if not head_tokens:
+        return 0.0
+    vt = set(_tokens(variant))
+    coverage = sum(1 for t in head_tokens if t in vt) / len(head_tokens)
+    if coverage >= 0.6:
+        return max(fuzz.token_set_ratio(head, variant) * (0.85 + 0.15 * coverage), fuzz.ratio(head, variant))
+    return fuzz.ratio(head, variant)
+
+
+def _has_key(text: str, key: str) -> bool:
+    return re.search(r"(?<!\w)" + re.escape(key), text) is not None
+
+
+def node_score(cand: Candidate, node: Node) -> float:
+    """Similarity of a candidate heading to a rubric node, 0..100."""
+    h = cand.head_fold
+    hits = sum(1 for k in node.keys if _has_key(h, k))
+    if hits < node.min_keys:
+        return 0.0
+    if any(_has_key(h, e) for e in node.excludes):
+        return 0.0
+    return max((_variant_score(h, v) for v in node.variants), default=0.0)
+
+
+@dataclass(slots=True)
+class Match:
+    cand: Candidate
+    node: Node
+    score: float
+
+
+def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: list[Candidate] | None = None) -> list[Match]:
+    """Assign candidates to rubric nodes in document order (see module doc)."""
+    if cands is None:
+        cands = [c for c in (candidate(p) for p in paragraphs) if c is not None]
+    top_labels_roman = any(n.depth == 1 for n in rubric.nodes) and rubric.form != "legacy"
+    matched: list[Match] = []
+    used: set[str] = set()
+    current_top: Node | None = None
+    current: Node | None = None
+    for cand in cands:
+        best: tuple[float, Node] | None = None
+        for node in rubric.nodes:
+            if node.key in used:
+                continue
+            base = node_score(cand, node)
+            if base <= 0:
+                continue
+            score = base
+            top = _top(rubric, node)
+            if node.depth == 1:
+                if cand.label_kind == "roman":
+                    score += 5
+                elif cand.label_kind in ("arabic", "letter", "bullet") and top_labels_roman:
+                    score -= 12
+                if current_top is not None and node.order < current_top.order:
+                    score -= 15
+            else:
+                if current_top is None or top.key != current_top.key:
+                    continue
+                if cand.label_kind == "roman" and top_labels_roman:
+                    score -= 10
+                if current is not None and node.order < current.order and node.parent != current.key:
+                    score -= 8
+            if best is None or score > best[0]:
+                best = (score, node)
+        if best is None:
+            continue
+        threshold = 74 if cand.strong else 88
+        if best[0] < threshold:
+            continue
+        node = best[1]
+        matched.append(Match(cand, node, best[0]))
+        used.add(node.key)
+        current = node
+        current_top = _top(rubric, node)
+    return matched
+
+
+def _top(rubric: Rubric, node: Node) -> Node:
+    while node.parent:
+        node = rubric.by_key[node.parent]
+    return node
+
+
+@lru_cache(maxsize=1)
+def _cues() -> dict:
+    path = resources.files("reportcheck.data").joinpath("sections.toml")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def _cue_hits(text_fold: str, cues: list[str]) -> set[str]:
+    return {c for c in cues if _has_key(text_fold, c)}
+
+
+def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = None) -> None:
+    """Fill ``analysis.sections``, ``paragraph_section``, ``headings`` and ``heading_rest``."""
+    paras = analysis.document.paragraphs
+    n = len(paras)
+    matches = match_headings(paras, rubric, cands)
+    analysis.rubric = rubric
+    analysis.headings = {m.cand.index: m.node.key for m in matches}
+    analysis.heading_rest = {m.cand.index: m.cand.rest for m in matches}
+    analysis.heading_text = {m.cand.index: m.cand.head for m in matches}
+    spans: dict[str, tuple[int, int, Match]] = {}
+    for i, m in enumerate(matches):
+        end = n - 1
+        for later in matches[i + 1:]:
+            if not _is_descendant(rubric, later.node, m.node):
+                end = later.cand.index - 1
+                break
+        spans[m.node.key] = (m.cand.index, end, m)
+    matched_keys = set(spans)
+
+    # innermost matched node of each paragraph
+    owner: dict[int, Node] = {}
+    for key, (first, last, m) in sorted(spans.items(), key=lambda kv: kv[1][2].node.depth):
+        for i in range(first, last + 1):
+            owner[i] = m.node
+
+    sections: dict[str, Section] = {}
+    for sid in _section_ids(rubric):
+        covering = [
+            spans[k] for k in spans
+            if sid in spans[k][2].node.covers
+            or (sid in spans[k][2].node.covers_alone and not any(c.key in matched_keys for c in rubric.children(k)))
+        ]
+        if not covering:
+            continue
+        depth = max(s[2].node.depth for s in covering)
+        chosen = [s for s in covering if s[2].node.depth == depth]
+        first = min(s[0] for s in chosen)
+        last = max(s[1] for s in chosen)
+        body = tuple(
+            i for i in range(first, last + 1)
+            if (i not in analysis.headings or analysis.heading_rest.get(i))
+            and not is_form_line(paras[i].text)
+        )
+        lead = chosen[0][2]
+        nodes_cover = lead.node.covers or lead.node.covers_alone
+        sections[sid] = Section(
+            id=sid, present=True, heading=lead.cand.head, first=first, last=last,
+            words=sum(count_words(analysis.para_body(i)) for i in body),
+            node=lead.node.key, matched_by="heading" if len(nodes_cover) == 1 else "combined", body=body,
+        )
+    # header: everything before the first top-level part
+    first_top = min((s[0] for s in spans.values()), default=n)
+    header_idx = tuple(range(0, first_top))
+    header_fold = fold(" ".join(paras[i].text for i in header_idx))
+    if header_idx and len(_cue_hits(header_fold, _cues()["header"]["cues"])) >= _cues()["header"]["min"]:
+        sections["header"] = Section(
+            id="header", present=True, heading=None, first=0, last=first_top - 1,
+            words=sum(count_words(paras[i].text) for i in header_idx), matched_by="content", body=header_idx,
+        )
+    analysis.sections = sections
+    _assign_paragraphs(analysis, owner, rubric)
+    _content_fallback(analysis, rubric)
+
+
+def _section_ids(rubric: Rubric) -> list[str]:
+    seen: list[str] = []
+    for node in rubric.nodes:
+        for sid in node.covers + node.covers_alone:
+            if sid not in seen:
+                seen.append(sid)
+    return seen
+
+
+def _is_descendant(rubric: Rubric, node: Node, ancestor: Node) -> bool:
+    return ancestor.key in rubric.ancestors(node.key)
+
+
+_FORM_LINE_RE = re.compile(
+    r"^(tu danh gia ve cap do thuc hien|self-assessed level)[:\s]*"
+    r"|^[\s☐□▢☒☑✓✔\[\]()x]*(xuat sac|tot|trung binh|kem)[\s☐□▢☒☑✓✔\[\]()x]*"
+    r"(tot|trung binh|kem)?[\s☐□▢☒☑✓✔\[\]()x]*(trung binh|kem)?[\s☐□▢☒☑✓✔\[\]()x]*(kem)?\s*$"
+)
+
+
+def is_form_line(text: str) -> bool:
+    """Per-criterion rating boxes printed by the form ("Tự đánh giá về cấp độ thực hiện: ☐ Xuất sắc …")."""
+    return bool(_FORM_LINE_RE.search(fold(text)))
+
+
+def _assign_paragraphs(analysis: Analysis, owner: dict[int, Node], rubric: Rubric) -> None:
+    """Map each paragraph to the first section id of the innermost heading that owns it."""
+    mapping: dict[int, str] = {}
+    for i, node in owner.items():
+        ids = node.covers or node.covers_alone
+        if ids:
+            mapping[i] = ids[0]
+    header = analysis.sections.get("header")
+    if header:
+        for i in header.body:
+            mapping.setdefault(i, "header")
+    analysis.paragraph_section = mapping
+
+
+def _content_fallback(analysis: Analysis, rubric: Rubric) -> None:
+    """Mark a required part present when its content clearly covers it without a heading."""
+    cues = _cues()
+    paras = analysis.document.paragraphs
+    for sid in rubric.required:
+        if sid in analysis.sections or sid not in cues or sid == "header":
+            continue
+        spec = cues[sid]
+        within = set(spec.get("within", ()))
+        not_within = set(spec.get("not_within", ("header", "self_rating")))
+        hits: set[str] = set()
+        where: list[int] = []
+        for p in paras:
+            owner = analysis.paragraph_section.get(p.index)
+            if owner in not_within or (within and owner not in within):
+                continue
+            if p.index in analysis.headings and not analysis.heading_rest.get(p.index):
+                continue
+            found = _cue_hits(fold(analysis.para_body(p.index)), spec["cues"])
+            if found:
+                hits |= found
+                where.append(p.index)
+        if len(hits) >= spec.get("min", 2):
+            analysis.sections[sid] = Section(
+                id=sid, present=True, heading=None, first=where[0], last=where[-1],
+                words=sum(count_words(analysis.para_body(i)) for i in where), matched_by="content",
+                body=tuple(where),
+            )

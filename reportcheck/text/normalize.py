@@ -1,0 +1,161 @@
+"""Vietnamese text normalisation.
+
+``normalize(s)``  -> the text every stage works on: NFC, one tone-mark
+placement (hoà and hòa become the same string), straight quotes, plain
+dashes, ordinary spaces, no zero-width or control characters, runs of
+white space collapsed.
+
+``fold(s)``       -> a matching key: ``normalize`` + lower case + diacritics
+removed (đ -> d). Used for fuzzy heading matching and cue look-ups where a
+missing accent must not hide a match.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Tone marks as combining characters (after NFD).
+_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # grave, acute, tilde, hook, dot below
+# Vowel-quality marks that stay on their letter.
+_QUALITY = {"\u0302", "\u0306", "\u031b"}  # circumflex, breve, horn
+_VOWELS = set("aeiouyAEIOUY")
+
+_TRANSLATE = {
+    # quotes
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"',
+    # dashes and minus
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u2015": "-", "\u2212": "-", "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
+    # spaces
+    "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2004": " ", "\u2005": " ",
+    "\u2006": " ", "\u2007": " ", "\u2008": " ", "\u2009": " ", "\u200a": " ",
+    "\u202f": " ", "\u205f": " ", "\u3000": " ", "\t": " ", "\u000b": " ",
+    # invisible
+    "\u200b": None, "\u200c": None, "\u200d": None, "\u2060": None, "\ufeff": None,
+    "\u00ad": None,
+    # ellipsis
+    "\u2026": "...",
+}
+_TRANS_TABLE = str.maketrans(_TRANSLATE)
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
+_SPACE_RE = re.compile(r"[ \r\n]+")
+_WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _place_tone(letters: list[list[str]]) -> int:
+    """Index (into ``letters``) of the vowel that carries the tone.
+
+    ``letters`` is the NFD syllable split into base letter + quality marks,
+    tone removed. Follows the traditional placement used by most Vietnamese
+    keyboards ("hòa", "thúy", "khỏe"), so that text typed with the newer
+    placement ("hoà", "thuý", "khoẻ") compares equal.
+    """
+    bases = [c[0].lower() for c in letters]
+    n = len(bases)
+    # find the vowel nucleus: skip initial consonants, treat "qu" and "gi" as consonants
+    i = 0
+    while i < n and bases[i] not in _VOWELS:
+        i += 1
+    if i < n and i > 0:
+        if bases[i - 1] == "q" and bases[i] == "u":
+            i += 1
+        elif bases[i - 1] == "g" and bases[i] == "i" and i + 1 < n and bases[i + 1] in _VOWELS:
+            i += 1
+    j = i
+    while j < n and bases[j] in _VOWELS:
+        j += 1
+    nucleus = list(range(i, j))
+    if not nucleus:
+        # "gì": the only vowel is part of "gi"
+        for k in range(n - 1, -1, -1):
+            if bases[k] in _VOWELS:
+                return k
+        return -1
+    # a vowel with a quality mark takes the tone (ươ -> on ơ: the last marked one)
+    marked = [k for k in nucleus if len(letters[k]) > 1]
+    if marked:
+        return marked[-1]
+    if len(nucleus) == 1:
+        return nucleus[0]
+    has_final = j < n
+    if has_final:
+        return nucleus[-1]
+    if len(nucleus) == 3:
+        return nucleus[1]
+    return nucleus[0]
+
+
+def _fix_syllable(word: str) -> str:
+    nfd = unicodedata.normalize("NFD", word)
+    letters: list[list[str]] = []
+    tone = None
+    for ch in nfd:
+        if ch in _TONES:
+            if tone is None:
+                tone = ch
+            continue
+        if unicodedata.combining(ch) and letters:
+            letters[-1].append(ch)
+        else:
+            letters.append([ch])
+    if tone is None:
+        return word
+    pos = _place_tone(letters)
+    if pos < 0:
+        return word
+    letters[pos].append(tone)
+    return unicodedata.normalize("NFC", "".join("".join(c) for c in letters))
+
+
+@lru_cache(maxsize=65536)
+def _canon_word(word: str) -> str:
+    if word.isascii():
+        return word
+    return _fix_syllable(word)
+
+
+def canonical_tones(text: str) -> str:
+    """Move every tone mark to one canonical position (hoà -> hòa)."""
+    return _WORD_RE.sub(lambda m: _canon_word(m.group(0)), text)
+
+
+def normalize(text: str, *, collapse: bool = True) -> str:
+    """Normalise one paragraph of Vietnamese text (see module doc)."""
+    if not text:
+        return ""
+    s = unicodedata.normalize("NFC", text)
+    s = s.translate(_TRANS_TABLE)
+    s = _CONTROL_RE.sub("", s)
+    s = canonical_tones(s)
+    if collapse:
+        s = _SPACE_RE.sub(" ", s).strip()
+    return s
+
+
+_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    nfd = unicodedata.normalize("NFD", word.translate(_FOLD_EXTRA))
+    return "".join(ch for ch in nfd if not unicodedata.combining(ch)).lower()
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, normalised spacing: a key for matching."""
+    s = normalize(text)
+    return _WORD_RE.sub(lambda m: _fold_word(m.group(0)), s).lower()
+
+
+def lower(text: str) -> str:
+    """Normalised, lower-cased text that keeps its diacritics."""
+    return normalize(text).lower()
+
+
+def count_words(text: str) -> int:
+    """Syllables/words made of letters or digits (placeholders do not count)."""
+    return len(re.findall(r"\w+", text, re.UNICODE))
