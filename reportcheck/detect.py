@@ -19,18 +19,24 @@ def markers() -> dict:
 
 
 def _has(text_fold: str, phrase: str) -> bool:
+    if phrase not in text_fold:
+        return False
     return re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", text_fold) is not None
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
+_VI_LETTER_RE = re.compile(r"[^\W\d_a-zA-Z]")
 
 
 def detect_language(doc: Document) -> str:
     """'vi' unless the text has (almost) no Vietnamese letters and reads as English."""
     text = " ".join(p.text for p in doc.paragraphs)
-    letters = [c for c in text if c.isalpha()]
+    letters = len(_LETTER_RE.findall(text))
     if not letters:
         return "vi"
-    vi = sum(1 for c in letters if not c.isascii() or c in "đĐ")
+    vi = len(_VI_LETTER_RE.findall(text))
     cfg = markers()["english"]
-    if vi / len(letters) > cfg["max_vi_share"]:
+    if vi / letters > cfg["max_vi_share"]:
         return "vi"
     words = re.findall(r"[a-z]+", text.lower())
     hits = sum(1 for w in words if w in set(cfg["words"]))

@@ -76,6 +76,8 @@ def _label_in(text: str, cfg: dict) -> tuple[int, str] | None:
     best = None
     for kind in ("party", "civil_servant"):
         for ph in cfg["labels"][kind]:
+            if ph not in text:
+                continue
             for m in re.finditer(r"(?<!\w)" + re.escape(ph) + r"(?!\w)", text):
                 if best is None or m.start() > best[0]:
                     best = (m.start(), kind)

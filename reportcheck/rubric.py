@@ -43,8 +43,10 @@ RUBRIC_FOR = {
 }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Node:
+    """A heading of the form (identity-hashed: nodes are loaded once per rubric)."""
+
     key: str
     parent: str | None
     depth: int

@@ -24,7 +24,7 @@ from rapidfuzz import fuzz
 
 from .model import Analysis, Paragraph, Section
 from .rubric import Node, Rubric
-from .text.normalize import count_words, fold
+from .text.normalize import count_words, fold, phrase_pattern
 
 _ROMAN = r"[IVX]{1,4}"
 _LABEL_RE = re.compile(
@@ -146,17 +146,17 @@ def _variant_score(head: str, variant: str) -> float:
     return fuzz.ratio(head, variant)
 
 
-def _has_key(text: str, key: str) -> bool:
-    return re.search(r"(?<!\w)" + re.escape(key), text) is not None
-
-
 def node_score(cand: Candidate, node: Node) -> float:
     """Similarity of a candidate heading to a rubric node, 0..100."""
-    h = cand.head_fold
-    hits = sum(1 for k in node.keys if _has_key(h, k))
+    return _node_score(cand.head_fold, node)
+
+
+@lru_cache(maxsize=65536)
+def _node_score(h: str, node: Node) -> float:
+    hits = len(set(phrase_pattern(node.keys).findall(h))) if node.keys else 0
     if hits < node.min_keys:
         return 0.0
-    if any(_has_key(h, e) for e in node.excludes):
+    if node.excludes and phrase_pattern(node.excludes).search(h):
         return 0.0
     return max((_variant_score(h, v) for v in node.variants), default=0.0)
 
@@ -229,7 +229,7 @@ def _cues() -> dict:
 
 
 def _cue_hits(text_fold: str, cues: list[str]) -> set[str]:
-    return {c for c in cues if _has_key(text_fold, c)}
+    return {m.strip() for m in phrase_pattern(tuple(cues)).findall(text_fold)}
 
 
 def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = None) -> None:
@@ -262,19 +262,21 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
         covering = [
             spans[k] for k in spans
             if sid in spans[k][2].node.covers
-            or (sid in spans[k][2].node.covers_alone and not any(c.key in matched_keys for c in rubric.children(k)))
+            or (sid in spans[k][2].node.covers_alone and not _child_covers(rubric, k, sid, matched_keys))
         ]
         if not covering:
             continue
         depth = max(s[2].node.depth for s in covering)
         chosen = [s for s in covering if s[2].node.depth == depth]
-        first = min(s[0] for s in chosen)
-        last = max(s[1] for s in chosen)
+        chosen_keys = {s[2].node.key for s in chosen}
         body = tuple(
-            i for i in range(first, last + 1)
+            i for s in chosen for i in range(s[0], s[1] + 1)
             if (i not in analysis.headings or analysis.heading_rest.get(i))
             and not is_form_line(paras[i].text)
+            and (owner.get(i) is None or owner[i].key in chosen_keys or not _covers_other(owner[i], sid))
         )
+        first = min(s[0] for s in chosen)
+        last = max([first, *body])
         lead = chosen[0][2]
         nodes_cover = lead.node.covers or lead.node.covers_alone
         sections[sid] = Section(
@@ -294,6 +296,19 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
     analysis.sections = sections
     _assign_paragraphs(analysis, owner, rubric)
     _content_fallback(analysis, rubric)
+
+
+def _child_covers(rubric: Rubric, key: str, sid: str, matched: set[str]) -> bool:
+    """A matched descendant of ``key`` covers ``sid`` itself."""
+    return any(
+        n.key in matched and key in rubric.ancestors(n.key) and sid in (n.covers + n.covers_alone)
+        for n in rubric.nodes
+    )
+
+
+def _covers_other(node: Node, sid: str) -> bool:
+    ids = node.covers + node.covers_alone
+    return bool(ids) and sid not in ids
 
 
 def _section_ids(rubric: Rubric) -> list[str]:

@@ -123,6 +123,7 @@ def canonical_tones(text: str) -> str:
     return _WORD_RE.sub(lambda m: _canon_word(m.group(0)), text)
 
 
+@lru_cache(maxsize=16384)
 def normalize(text: str, *, collapse: bool = True) -> str:
     """Normalise one paragraph of Vietnamese text (see module doc)."""
     if not text:
@@ -145,10 +146,22 @@ def _fold_word(word: str) -> str:
     return "".join(ch for ch in nfd if not unicodedata.combining(ch)).lower()
 
 
+@lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower case, no diacritics, normalised spacing: a key for matching."""
     s = normalize(text)
     return _WORD_RE.sub(lambda m: _fold_word(m.group(0)), s).lower()
+
+
+def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    """One compiled alternation matching any of ``phrases`` on word boundaries (longest first)."""
+    return _phrase_pattern(tuple(sorted(set(phrases), key=lambda p: (-len(p), p))))
+
+
+@lru_cache(maxsize=512)
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
+    parts = [re.escape(p.strip()) + (r"\s" if p.endswith(" ") else r"(?!\w)") for p in phrases if p.strip()]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
 
 
 def lower(text: str) -> str:
@@ -156,6 +169,7 @@ def lower(text: str) -> str:
     return normalize(text).lower()
 
 
+@lru_cache(maxsize=16384)
 def count_words(text: str) -> int:
     """Syllables/words made of letters or digits (placeholders do not count)."""
     return len(re.findall(r"\w+", text, re.UNICODE))

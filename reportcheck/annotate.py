@@ -1,0 +1,176 @@
+"""Sentences, their roles and cue look-ups.
+
+Sentence splitting and tokens: Vietnamese is written in space-separated
+syllables, so a syllable tokenizer (words = runs of letters/digits) is exact
+for our needs; sentence boundaries are ``. ! ?`` before a capital, digit or
+bullet, never inside numbers ("30.6", "1.000") or after short abbreviations
+("TP.", "ThS."). See the README for the measurement against spaCy/pyvi.
+
+Roles come from the sentence-role classifier (``models/roles.json``, a
+linear model trained by ``reportcheck train``) combined with a prior from
+the section the sentence is in.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .model import Analysis, Sentence
+from .segment import is_form_line
+from .text.normalize import fold, phrase_pattern
+
+_SENT_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-ZĐÀ-Ỹ0-9\-+•*])")
+_ABBREV = re.compile(r"(?:\b(?:TP|Q|P|ThS|TS|PGS|GS|BS|CN|KS|Th\.S|v\.v|St|Mr|Mrs|Dr|No|Tp|đ/c|Đ/c|UBND|HĐND)\.)$")
+ROLES = ("achievement", "shortcoming", "cause", "remedy", "other")
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Character spans of the sentences of one paragraph."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for m in _SENT_END.finditer(text):
+        piece = text[start:m.start()].rstrip()
+        if _ABBREV.search(piece):
+            continue
+        if piece:
+            spans.append((start, start + len(piece)))
+        start = m.end()
+    tail = text[start:].strip()
+    if tail:
+        spans.append((start, start + len(text[start:].rstrip())))
+    return spans
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased syllables with their diacritics (NFC), digits collapsed to 0."""
+    return [re.sub(r"\d", "0", t) for t in _TOKEN.findall(text.lower())]
+
+
+def features(text: str) -> list[str]:
+    """Syllable unigrams and bigrams, plus folded unigrams (robust to missing accents)."""
+    toks = tokens(text)
+    feats = [f"u:{t}" for t in toks]
+    feats += [f"b:{a} {b}" for a, b in zip(toks, toks[1:])]
+    feats += [f"f:{t}" for t in tokens(fold(text))]
+    return feats
+
+
+def models_dir() -> Path:
+    env = os.environ.get("REPORTCHECK_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleModel:
+    """A linear classifier stored as JSON (no pickle): tf-idf weights + coefficients."""
+
+    classes: tuple[str, ...]
+    idf: dict[str, float]
+    coef: dict[str, tuple[float, ...]]  # feature -> one weight per class
+    intercept: tuple[float, ...]
+
+    @classmethod
+    def load(cls, path: Path) -> "RoleModel":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        classes = tuple(data["classes"])
+        vocab = data["vocabulary"]
+        coef = {f: tuple(data["coef"][c][i] for c in range(len(classes))) for i, f in enumerate(vocab)}
+        idf = dict(zip(vocab, data["idf"]))
+        return cls(classes, idf, coef, tuple(data["intercept"]))
+
+    def scores(self, text: str) -> dict[str, float]:
+        counts: dict[str, int] = {}
+        for f in features(text):
+            if f in self.idf:
+                counts[f] = counts.get(f, 0) + 1
+        weights = {f: (1 + math.log(c)) * self.idf[f] for f, c in counts.items()}
+        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+        out = list(self.intercept)
+        for f, w in weights.items():
+            cw = self.coef[f]
+            for k in range(len(out)):
+                out[k] += cw[k] * w / norm
+        return dict(zip(self.classes, out))
+
+
+@lru_cache(maxsize=1)
+def role_model() -> RoleModel | None:
+    path = models_dir() / "roles.json"
+    if not path.is_file():
+        return None
+    return RoleModel.load(path)
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    path = resources.files("reportcheck.data").joinpath("lexicon/cues.toml")
+    data = tomllib.loads(path.read_text(encoding="utf-8"))
+    data["time"]["_re"] = [re.compile(p) for p in data["time"]["patterns"]]
+    return data
+
+
+@lru_cache(maxsize=1)
+def section_priors() -> dict:
+    path = resources.files("reportcheck.data").joinpath("lexicon/priors.toml")
+    return tomllib.loads(path.read_text(encoding="utf-8"))
+
+
+def has_phrase(text_fold: str, phrases) -> str | None:
+    """The phrase of ``phrases`` found in folded text (word boundaries), else None."""
+    candidates = tuple(p for p in phrases if p.strip() in text_fold)  # cheap substring pre-filter
+    if not candidates:
+        return None
+    m = phrase_pattern(candidates).search(text_fold)
+    return m.group(0).strip() if m else None
+
+
+def has_time(text: str) -> bool:
+    """True when the text sets a time or deadline (not merely "thường xuyên")."""
+    f = fold(text)
+    return any(r.search(f) for r in lexicon()["time"]["_re"])
+
+
+def classify(text: str, section: str | None) -> str:
+    """Role of a sentence: classifier scores + a log-prior from its section."""
+    model = role_model()
+    priors = section_priors()
+    prior = priors.get(section or "", priors.get("default", {}))
+    if model is None:
+        return max(ROLES, key=lambda r: prior.get(r, 0.0))
+    s = model.scores(text)
+    weight = priors.get("weight", 1.0)
+    return max(model.classes, key=lambda r: s[r] + weight * math.log(prior.get(r, 0.05)))
+
+
+def annotate(analysis: Analysis) -> None:
+    """Split the body into sentences and give each a role."""
+    out: list[Sentence] = []
+    skip = {"header", "self_rating"}
+    for p in analysis.document.paragraphs:
+        section = analysis.paragraph_section.get(p.index)
+        if section in skip or section is None:
+            continue
+        body = analysis.para_body(p.index)
+        if not body:
+            continue
+        offset = p.text.find(body) if body != p.text else 0
+        offset = max(offset, 0)
+        for a, b in split_sentences(body):
+            text = body[a:b]
+            if len(_TOKEN.findall(text)) < 2 or is_form_line(text):
+                continue
+            out.append(Sentence(p.index, offset + a, offset + b, text, section, classify(text, section)))
+    analysis.sentences = out

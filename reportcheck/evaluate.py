@@ -1,0 +1,125 @@
+"""``reportcheck eval``: precision and recall per rule on the labelled corpus.
+
+Labels live in the front matter of ``corpora/src/*.rpt`` (``[expect]``);
+the built reports are in ``corpora/reports/``. A rule counts once per report:
+true positive when a reviewer raised it and the tool did, false positive when
+only the tool did, false negative when only the reviewer did. Sections marked
+missing, ratings and the verdict are scored the same way.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .io import read_document
+from .pipeline import check_document
+from .registry import all_rules
+
+
+@dataclass
+class Labelled:
+    name: str
+    split: str
+    meta: dict
+    expect: dict
+    path: Path
+
+
+def load_labels(corpus: Path, split: str | None = None) -> list[Labelled]:
+    out = []
+    for src in sorted((corpus / "src").glob("*.rpt")):
+        text = src.read_text(encoding="utf-8")
+        parts = text.split("+++")
+        if len(parts) < 3:
+            continue
+        meta = tomllib.loads(parts[1])
+        if split and meta.get("split") != split:
+            continue
+        built = [p for p in (corpus / "reports" / f"{src.stem}.docx", corpus / "reports" / f"{src.stem}.txt") if p.is_file()]
+        if not built:
+            continue
+        out.append(Labelled(src.stem, meta.get("split", "dev"), meta, meta.get("expect", {}), built[0]))
+    return out
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    examples: list = field(default_factory=list)
+
+    def add(self, expected: bool, got: bool, name: str) -> None:
+        if expected and got:
+            self.tp += 1
+        elif got:
+            self.fp += 1
+            self.examples.append(f"FP {name}")
+        elif expected:
+            self.fn += 1
+            self.examples.append(f"FN {name}")
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+
+def evaluate(corpus: Path, split: str | None = None) -> dict:
+    labelled = load_labels(corpus, split)
+    rule_names = [r.name for r in all_rules() if r.scope == "document"]
+    per_rule = {n: Counts() for n in rule_names}
+    sections, verdict, ratings = Counts(), {"right": 0, "total": 0}, {"right": 0, "total": 0}
+    kinds = {"right": 0, "total": 0}
+    forms = {"right": 0, "total": 0}
+    for item in labelled:
+        result = check_document(read_document(item.path))
+        fired = {f.rule for f in result.findings}
+        expected = set(item.expect.get("findings", []))
+        for n in rule_names:
+            per_rule[n].add(n in expected, n in fired, item.name)
+        a = result.analysis
+        missing_expected = set(item.expect.get("missing", []))
+        missing_got = {f.section for f in result.findings if f.rule == "missing-section"}
+        for sid in missing_expected | missing_got:
+            sections.add(sid in missing_expected, sid in missing_got, f"{item.name}:{sid}")
+        verdict["total"] += 1
+        verdict["right"] += result.verdict == item.expect.get("verdict")
+        for key, got in (("party", a.rating.party), ("civil_servant", a.rating.civil_servant)):
+            want = item.expect.get(key)
+            if want is None:
+                continue
+            ratings["total"] += 1
+            ratings["right"] += (want == "none" and got is None) or want == got
+        kinds["total"] += 1
+        kinds["right"] += a.kind == item.meta.get("kind")
+        forms["total"] += 1
+        forms["right"] += a.form == str(item.meta.get("form"))
+    return {"reports": len(labelled), "rules": per_rule, "missing_sections": sections, "verdict": verdict,
+            "ratings": ratings, "kinds": kinds, "forms": forms}
+
+
+def _fmt(x: float | None) -> str:
+    return "  –  " if x is None else f"{x:5.2f}"
+
+
+def render(report: dict, verbose: bool = False) -> str:
+    lines = [f"reports: {report['reports']}", "", f"{'rule':<36} {'TP':>3} {'FP':>3} {'FN':>3}  precision  recall"]
+    for name, c in report["rules"].items():
+        lines.append(f"{name:<36} {c.tp:>3} {c.fp:>3} {c.fn:>3}    {_fmt(c.precision)}    {_fmt(c.recall)}")
+        if verbose:
+            lines.extend(f"      {e}" for e in c.examples)
+    s = report["missing_sections"]
+    lines.append(f"{'(sections reported missing)':<36} {s.tp:>3} {s.fp:>3} {s.fn:>3}    {_fmt(s.precision)}    {_fmt(s.recall)}")
+    if verbose:
+        lines.extend(f"      {e}" for e in s.examples)
+    for key in ("verdict", "ratings", "kinds", "forms"):
+        v = report[key]
+        acc = v["right"] / v["total"] if v["total"] else 0
+        lines.append(f"{key} accuracy: {v['right']}/{v['total']} = {acc:.2f}")
+    return "\n".join(lines) + "\n"

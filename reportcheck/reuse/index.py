@@ -1,0 +1,441 @@
+"""The corpus index: fit once on prior-year, peer and reference reports, query many.
+
+Follows the scikit-learn convention (see design/anchors-style.md §4): ``__init__``
+stores parameters only; :meth:`CorpusIndex.fit` learns ``config_``,
+``boilerplate_``, ``doc_freq_``, ``signatures_`` and the LSH tables and returns
+``self``; :meth:`CorpusIndex.query` and :meth:`CorpusIndex.compare` only read
+that state. Document roles follow copydetect: ``prior`` (the member's earlier
+reports), ``peer`` (colleagues' reports this year), ``reference`` (anything
+else to compare with) and ``boilerplate`` (the form's own wording: never a
+source, always discounted).
+
+Pipeline of a query
+-------------------
+1. Tokenize (folded syllables, numbers masked), cut into sentences/clauses,
+   mask boilerplate: the form text given to ``fit`` plus shingles and whole
+   sentences found in >= ``boilerplate_df`` of the fitted reports (learned on
+   an even sample of ``df_sample`` reports, only from a corpus of at least
+   ``boilerplate_min_corpus`` reports, and never from fewer than
+   ``boilerplate_min_docs`` reports, so a handful of members copying the same
+   text is not mistaken for boilerplate).
+2. Candidates: MinHash signatures of the non-boilerplate shingles of each
+   *zone* (groups of sections, reuse.toml ``[zones]``) looked up in LSH bands,
+   plus an exact-sentence index; same-member ``prior`` reports are always added.
+   Candidates are ranked by their estimated overlap and at most ``max_verify``
+   are aligned: a query never compares every pair.
+3. Alignment and scoring (:mod:`reportcheck.reuse.align`).
+
+Deterministic: seeded permutations, blake2b/splitmix64 hashes, a sample chosen
+by sorted id, candidates and results sorted with id as the tie-break. Nothing
+is pickled to disk; ``n_jobs > 1`` forks worker processes for the signatures.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing as mp
+import os
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from .align import Match, align, align_pairs, score_pairs
+from .config import ReuseConfig, load_config
+from .minhash import BandIndex, MinHasher, optimal_bands
+from .units import Prepared, Tokens, in_sorted, prepare, tokenize
+
+ROLES = ("prior", "peer", "reference", "boilerplate")
+
+
+@dataclass(frozen=True)
+class IndexDoc:
+    """A report as the index sees it."""
+
+    id: str  # file path or archive key
+    paragraphs: tuple[tuple[int, str, str | None], ...]  # (paragraph index, normalised text, section id)
+    member: str | None = None
+    year: int | None = None
+    role: str = "peer"  # "prior" | "peer" | "reference" | "boilerplate"
+
+    def __post_init__(self):
+        if self.role not in ROLES:
+            raise ValueError(f"IndexDoc.role must be one of {ROLES}, not {self.role!r}")
+
+
+@dataclass(frozen=True)
+class Boilerplate:
+    """What the index discounts: the form text given to ``fit`` and phrases most reports share."""
+
+    shingles: np.ndarray  # sorted uint64 shingle hashes (form + learned)
+    units: np.ndarray  # sorted uint64 exact-sentence hashes (form + learned)
+    n_form_shingles: int
+    n_form_units: int
+    n_learned_shingles: int
+    n_learned_units: int
+    min_docs: int | None  # document count from which a phrase was learned (None: nothing learned)
+    examples: tuple[str, ...] = ()  # learned boilerplate sentences, most frequent first (for display)
+
+
+@dataclass(frozen=True)
+class DocFreq:
+    """Document frequency of shingles and whole sentences in the fitted sample (counts >= 2 kept)."""
+
+    n_docs: int
+    shingles: np.ndarray
+    shingle_counts: np.ndarray
+    units: np.ndarray
+    unit_counts: np.ndarray
+
+    def of_shingle(self, h: int) -> int:
+        i = np.searchsorted(self.shingles, np.uint64(h))
+        return int(self.shingle_counts[i]) if i < len(self.shingles) and self.shingles[i] == h else 0
+
+
+@dataclass
+class QueryStats:
+    lsh_hits: int = 0  # signature rows colliding in a band
+    candidates: int = 0  # distinct documents from LSH + exact sentences, after role/id filters
+    verified: int = 0  # documents aligned
+    returned: int = 0
+
+
+# ----------------------------------------------------------------------------- features
+
+@dataclass(slots=True)
+class _Features:
+    prepared: Prepared
+    zone_ids: list[int]
+    zone_sets: list[np.ndarray]
+    unit_keys: np.ndarray  # exact-sentence hashes for the sentence index (unique, sorted)
+
+
+class CorpusIndex:
+    """Fit on reports, then ask which of them a report was copied from.
+
+    Parameters (``None`` = the value in ``reuse.toml``)
+    ----------
+    shingle : syllables per shingle.
+    num_perm : MinHash permutations.
+    threshold : similarity from which a match is ``flagged``.
+    lsh_threshold : zone Jaccard at which the LSH bands cut.
+    boilerplate_df : share of fitted reports from which a phrase is boilerplate.
+    config : path of another reuse.toml.
+    n_jobs : processes for the signatures in ``fit`` (fork; 1 = none).
+    **overrides : any other key of reuse.toml ``[index]``/``[score]``.
+    """
+
+    def __init__(self, *, shingle: int | None = None, num_perm: int | None = None,
+                 threshold: float | None = None, lsh_threshold: float | None = None,
+                 boilerplate_df: float | None = None, config: str | Path | None = None,
+                 n_jobs: int = 1, **overrides):
+        self.shingle = shingle
+        self.num_perm = num_perm
+        self.threshold = threshold
+        self.lsh_threshold = lsh_threshold
+        self.boilerplate_df = boilerplate_df
+        self.config = config
+        self.n_jobs = n_jobs
+        self.overrides = overrides
+
+    # ------------------------------------------------------------------ fit
+    def _make_config(self) -> ReuseConfig:
+        return load_config(self.config).with_overrides(
+            shingle=self.shingle, num_perm=self.num_perm, threshold=self.threshold,
+            lsh_threshold=self.lsh_threshold, boilerplate_df=self.boilerplate_df, **self.overrides)
+
+    def fit(self, docs: Iterable[IndexDoc], boilerplate: Iterable[str] = ()) -> "CorpusIndex":
+        """Learn boilerplate, document frequencies, signatures and LSH tables from ``docs``."""
+        cfg = self.config_ = self._make_config()
+        docs = list(docs)
+        seen: set[str] = set()
+        for d in docs:
+            if d.id in seen:
+                raise ValueError(f"duplicate IndexDoc id: {d.id!r}")
+            seen.add(d.id)
+        form_texts = [t for t in boilerplate if t and t.strip()]
+        for d in docs:
+            if d.role == "boilerplate":
+                form_texts.extend(t for _, t, _ in d.paragraphs if t and t.strip())
+        indexed = [d for d in docs if d.role != "boilerplate"]
+        self.docs_: tuple[IndexDoc, ...] = tuple(indexed)
+        self.id_to_idx_: dict[str, int] = {d.id: i for i, d in enumerate(indexed)}
+        self.member_priors_: dict[str, list[int]] = {}
+        for i, d in enumerate(indexed):
+            if d.member is not None and d.role == "prior":
+                self.member_priors_.setdefault(d.member, []).append(i)
+        self.roles_ = np.array([ROLES.index(d.role) for d in indexed], dtype=np.int8)
+
+        # 1. form wording
+        f_sh: list[np.ndarray] = []
+        f_units: list[np.ndarray] = []
+        for t in form_texts:
+            tk = tokenize([(0, t, None)], cfg)
+            f_sh.append(tk.sh_hash)
+            f_units.append(tk.unit_keys)
+        form_sh = np.unique(np.concatenate(f_sh)) if f_sh else np.zeros(0, np.uint64)
+        form_units = np.unique(np.concatenate(f_units)) if f_units else np.zeros(0, np.uint64)
+
+        # 2. document frequency on an even sample (by sorted id)
+        order = sorted(range(len(indexed)), key=lambda i: indexed[i].id)
+        if len(order) > cfg.df_sample:
+            pick = np.linspace(0, len(order) - 1, cfg.df_sample).round().astype(int)
+            sample = [order[i] for i in np.unique(pick)]
+        else:
+            sample = order
+        sh_parts, u_parts = [], []
+        unit_text: dict[int, str] = {}
+        for i in sample:
+            tk = tokenize(indexed[i].paragraphs, cfg, skip_zero_weight=True)
+            sh_parts.append(np.unique(tk.sh_hash))
+            uk, first = np.unique(tk.unit_keys, return_index=True)
+            u_parts.append(uk)
+            for k, fi in zip(uk.tolist(), first.tolist()):
+                if k not in unit_text and len(tk.units[fi].tokens) >= 3:
+                    unit_text[k] = tk.units[fi].text
+        n_df = len(sample)
+        sh_all, sh_cnt = (np.unique(np.concatenate(sh_parts), return_counts=True) if sh_parts
+                          else (np.zeros(0, np.uint64), np.zeros(0, np.int64)))
+        u_all, u_cnt = (np.unique(np.concatenate(u_parts), return_counts=True) if u_parts
+                        else (np.zeros(0, np.uint64), np.zeros(0, np.int64)))
+        del sh_parts, u_parts
+        keep_s, keep_u = sh_cnt >= 2, u_cnt >= 2
+        self.doc_freq_ = DocFreq(n_df, sh_all[keep_s], sh_cnt[keep_s].astype(np.uint32),
+                                 u_all[keep_u], u_cnt[keep_u].astype(np.uint32))
+        if n_df >= cfg.boilerplate_min_corpus:
+            min_docs = max(math.ceil(cfg.boilerplate_df * n_df), cfg.boilerplate_min_docs)
+            learned_sh = sh_all[sh_cnt >= min_docs]
+            lu_mask = u_cnt >= min_docs
+            learned_u = u_all[lu_mask]
+            ex = sorted(((int(c), unit_text.get(int(k), "")) for k, c in zip(u_all[lu_mask], u_cnt[lu_mask])),
+                        key=lambda x: (-x[0], x[1]))
+            examples = tuple(t for _, t in ex if t)[:200]
+        else:
+            min_docs = None
+            learned_sh = learned_u = np.zeros(0, np.uint64)
+            examples = ()
+        del sh_all, sh_cnt, u_all, u_cnt
+        self.boilerplate_ = Boilerplate(
+            shingles=np.union1d(form_sh, learned_sh), units=np.union1d(form_units, learned_u),
+            n_form_shingles=len(form_sh), n_form_units=len(form_units),
+            n_learned_shingles=len(learned_sh), n_learned_units=len(learned_u),
+            min_docs=min_docs, examples=examples)
+
+        # 3. signatures per zone + exact-sentence index
+        self.zones_: tuple[str, ...] = tuple(sorted(set(cfg.zones.values()) | {"other"}))
+        self.minhasher_ = MinHasher(cfg.num_perm, cfg.seed)
+        self.bands_ = optimal_bands(cfg.lsh_threshold, cfg.num_perm)
+        n_jobs = self.n_jobs if self.n_jobs and self.n_jobs > 0 else (os.cpu_count() or 1)
+        if n_jobs > 1 and len(indexed) >= 200 and "fork" in mp.get_all_start_methods():
+            parts = _parallel_features(self, len(indexed), n_jobs)
+        else:
+            parts = [_features_range(self, 0, len(indexed))]
+        self.signatures_ = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, cfg.num_perm), np.uint32)
+        self.sig_doc_ = np.concatenate([p[1] for p in parts]).astype(np.int32)
+        self.sig_zone_ = np.concatenate([p[2] for p in parts]).astype(np.int8)
+        uk = np.concatenate([p[3] for p in parts])
+        ud = np.concatenate([p[4] for p in parts]).astype(np.int32)
+        o = np.lexsort((ud, uk))
+        self.unit_keys_, self.unit_docs_ = uk[o], ud[o]
+        b, r = self.bands_
+        self.lsh_ = BandIndex(self.signatures_, b, r)
+        self._cache: OrderedDict[int, Prepared] = OrderedDict()
+        self.last_query_ = QueryStats()
+        return self
+
+    # ------------------------------------------------------------------ helpers
+    def _check_fitted(self):
+        if not hasattr(self, "signatures_"):
+            raise RuntimeError("CorpusIndex is not fitted: call fit(docs) first")
+
+    def _tokens(self, doc: IndexDoc) -> Tokens:
+        return tokenize(doc.paragraphs, self.config_)
+
+    def _prepare(self, doc: IndexDoc) -> Prepared:
+        return prepare(self._tokens(doc), self.config_, self.boilerplate_.shingles, self.boilerplate_.units)
+
+    def _prepared(self, idx: int) -> Prepared:
+        p = self._cache.get(idx)
+        if p is not None:
+            self._cache.move_to_end(idx)
+            return p
+        p = self._prepare(self.docs_[idx])
+        self._cache[idx] = p
+        if len(self._cache) > self.config_.cache_size:
+            self._cache.popitem(last=False)
+        return p
+
+    def _features(self, doc: IndexDoc) -> _Features:
+        cfg = self.config_
+        prep = self._prepare(doc)
+        units = prep.units
+        zone_of = np.array([self.zones_.index(cfg.zone(u.section)) if (u.mass and u.weight > 0) else -1
+                            for u in units], dtype=np.int16)
+        zone_ids, zone_sets = [], []
+        if len(prep.sh_unit):
+            z = zone_of[prep.sh_unit]
+            for zi in np.unique(z[z >= 0]).tolist():
+                s = np.unique(prep.sh_hash[z == zi])
+                if len(s) >= cfg.min_zone_shingles:
+                    zone_ids.append(zi)
+                    zone_sets.append(s)
+        keys = [u.key for u in units
+                if u.mass and u.weight > 0 and len(u.tokens) >= cfg.min_index_unit_tokens and u.mass * 2 >= len(u.tokens)]
+        ukeys = np.unique(np.array(keys, dtype=np.uint64))
+        if len(ukeys):
+            ukeys = ukeys[~in_sorted(ukeys, self.boilerplate_.units)]
+        return _Features(prep, zone_ids, zone_sets, ukeys)
+
+    # ------------------------------------------------------------------ public API
+    def is_boilerplate(self, text: str) -> bool:
+        """True when (almost) all of ``text`` is form wording or phrases most reports share."""
+        self._check_fitted()
+        tk = tokenize([(0, text, None)], self.config_)
+        n = len(tk.tok_unit)
+        if n == 0:
+            return True
+        prep = prepare(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units)
+        own = sum(u.mass for u in prep.units)
+        return (n - own) / n >= self.config_.is_boilerplate_share
+
+    def compare(self, doc: IndexDoc, other: IndexDoc) -> Match | None:
+        """Align ``doc`` with ``other`` directly (an explicit --prior); same scoring as :meth:`query`."""
+        self._check_fitted()
+        a = self._prepare(doc)
+        idx = self.id_to_idx_.get(other.id)
+        b = self._prepared(idx) if idx is not None and self.docs_[idx] is other else self._prepare(other)
+        pairs = align_pairs(a, b, self.config_)
+        if not pairs:
+            return None
+        return score_pairs(a, b, pairs, self.config_, other_id=other.id, role=other.role)
+
+    def candidates(self, doc: IndexDoc, *, roles: Sequence[str] = ("prior", "peer", "reference"),
+                   exclude_ids: Iterable[str] = (), features: _Features | None = None) -> list[tuple[int, float]]:
+        """(document index, estimated overlap) of the documents worth aligning, best first."""
+        self._check_fitted()
+        cfg = self.config_
+        f = features or self._features(doc)
+        stats = self.last_query_ = QueryStats()
+        est: dict[int, float] = {}
+        if f.zone_sets:
+            offsets = np.cumsum([0] + [len(s) for s in f.zone_sets])
+            qsig = self.minhasher_.signatures(np.concatenate(f.zone_sets), offsets)
+            rows = self.lsh_.query(qsig)
+            stats.lsh_hits = len(rows)
+            if len(rows):
+                rows = np.unique(rows)
+                eq = (self.signatures_[rows][:, None, :] == qsig[None, :, :]).mean(axis=2)  # rows x zones
+                best = eq.max(axis=1)
+                docs = self.sig_doc_[rows]
+                for d, v in zip(docs.tolist(), best.tolist()):
+                    if v > est.get(d, 0.0):
+                        est[d] = v
+        if len(f.unit_keys) and len(self.unit_keys_):
+            lo = np.searchsorted(self.unit_keys_, f.unit_keys, side="left")
+            hi = np.searchsorted(self.unit_keys_, f.unit_keys, side="right")
+            shared: dict[int, int] = {}
+            for a, b in zip(lo.tolist(), hi.tolist()):
+                if 0 < b - a <= cfg.max_postings:
+                    for d in np.unique(self.unit_docs_[a:b]).tolist():
+                        shared[d] = shared.get(d, 0) + 1
+            n = len(f.unit_keys)
+            for d, c in shared.items():
+                v = c / n
+                if v > est.get(d, 0.0):
+                    est[d] = v
+        role_ok = np.zeros(len(ROLES), dtype=bool)
+        for r in roles:
+            role_ok[ROLES.index(r)] = True
+        excl = set(exclude_ids) | {doc.id}
+        cands = [(d, v) for d, v in est.items()
+                 if v >= cfg.min_candidate and role_ok[self.roles_[d]] and self.docs_[d].id not in excl]
+        stats.candidates = len(cands)
+        cands.sort(key=lambda x: (-x[1], self.docs_[x[0]].id))
+        cands = cands[: cfg.max_verify]
+        if cfg.member_priors and doc.member is not None and "prior" in roles:
+            have = {d for d, _ in cands}
+            for d in self.member_priors_.get(doc.member, ()):
+                if d not in have and self.docs_[d].id not in excl:
+                    cands.append((d, est.get(d, 0.0)))
+        return cands
+
+    def query(self, doc: IndexDoc, *, roles: Sequence[str] = ("prior", "peer", "reference"),
+              exclude_ids: Iterable[str] = (), top: int = 5) -> list[Match]:
+        """The fitted reports ``doc`` shares most of its own content with, best first."""
+        self._check_fitted()
+        for r in roles:
+            if r not in ROLES:
+                raise ValueError(f"unknown role {r!r}")
+        cfg = self.config_
+        f = self._features(doc)
+        cands = self.candidates(doc, roles=roles, exclude_ids=exclude_ids, features=f)
+        stats = self.last_query_
+        out: list[Match] = []
+        for d, _ in cands:
+            other = self.docs_[d]
+            m = align(f.prepared, self._prepared(d), cfg, other_id=other.id, role=other.role)
+            if m.similarity >= cfg.report_min or m.flagged:
+                out.append(m)
+        stats.verified = len(cands)
+        out.sort(key=lambda m: (-m.similarity, m.other_id))
+        out = out[:top] if top is not None else out
+        stats.returned = len(out)
+        return out
+
+    def memory_bytes(self) -> dict[str, int]:
+        """Bytes held by the learned numpy arrays (documents themselves not counted)."""
+        self._check_fitted()
+        return {
+            "signatures": self.signatures_.nbytes + self.sig_doc_.nbytes + self.sig_zone_.nbytes,
+            "lsh": self.lsh_.nbytes,
+            "sentence_index": self.unit_keys_.nbytes + self.unit_docs_.nbytes,
+            "boilerplate": self.boilerplate_.shingles.nbytes + self.boilerplate_.units.nbytes,
+            "doc_freq": (self.doc_freq_.shingles.nbytes + self.doc_freq_.shingle_counts.nbytes
+                         + self.doc_freq_.units.nbytes + self.doc_freq_.unit_counts.nbytes),
+        }
+
+
+# ----------------------------------------------------------------------------- fit workers
+
+def _features_range(index: CorpusIndex, start: int, end: int):
+    """Signatures and sentence keys of ``index.docs_[start:end]`` (run in-process or in a fork)."""
+    vals, lens, zdoc, zid, ukeys, udocs = [], [], [], [], [], []
+    for i in range(start, end):
+        f = index._features(index.docs_[i])
+        for z, s in zip(f.zone_ids, f.zone_sets):
+            vals.append(s)
+            lens.append(len(s))
+            zdoc.append(i)
+            zid.append(z)
+        if len(f.unit_keys):
+            ukeys.append(f.unit_keys)
+            udocs.append(np.full(len(f.unit_keys), i, dtype=np.int32))
+    offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64) if lens else np.zeros(1, np.int64)
+    sigs = index.minhasher_.signatures(np.concatenate(vals) if vals else np.zeros(0, np.uint64), offsets)
+    return (sigs, np.array(zdoc, dtype=np.int32), np.array(zid, dtype=np.int8),
+            np.concatenate(ukeys) if ukeys else np.zeros(0, np.uint64),
+            np.concatenate(udocs) if udocs else np.zeros(0, np.int32))
+
+
+_WORK: CorpusIndex | None = None
+
+
+def _work(bounds: tuple[int, int]):
+    assert _WORK is not None
+    return _features_range(_WORK, *bounds)
+
+
+def _parallel_features(index: CorpusIndex, n: int, n_jobs: int):
+    """Fork ``n_jobs`` workers that inherit the index; results come back in order."""
+    global _WORK
+    _WORK = index
+    try:
+        step = math.ceil(n / (n_jobs * 4))
+        chunks = [(s, min(n, s + step)) for s in range(0, n, step)]
+        ctx = mp.get_context("fork")
+        with ctx.Pool(n_jobs) as pool:
+            return pool.map(_work, chunks, chunksize=1)
+    finally:
+        _WORK = None

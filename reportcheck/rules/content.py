@@ -1,0 +1,215 @@
+"""RC2xx: the substance of sections II, VI, I.2 and the leader/collective items."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from ..annotate import has_phrase, lexicon
+from ..model import Analysis, Finding
+from ..registry import Context, label, rule
+from ..text.normalize import count_words, fold
+from ._facts import (
+    Item, content_syllables, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
+    section_items,
+)
+
+
+def _limitation_items(analysis: Analysis) -> list[Item]:
+    """Entries of the limitations part that state a shortcoming (not a cause given inline)."""
+    items = section_items(analysis, "limitations")
+    causes = analysis.sections.get("causes")
+    same = causes is not None and analysis.sections["limitations"].node == causes.node
+    if same:  # "II. Hạn chế, khuyết điểm và nguyên nhân" without sub-items: drop the cause sentences
+        items = [it for it in items if not _starts_as_cause(it.text)]
+    return [it for it in items if count_words(it.text) >= 3]
+
+
+def _starts_as_cause(text: str) -> bool:
+    f = fold(text)[:40]
+    return f.startswith(("nguyen nhan", "do ", "vi ", "boi ", "cause", "because", "due to", "the cause", "the reason"))
+
+
+def _cause_items(analysis: Analysis) -> list[Item]:
+    causes = section_items(analysis, "causes")
+    lim = analysis.sections.get("limitations")
+    if lim is not None and analysis.sections.get("causes") and lim.node == analysis.sections["causes"].node:
+        causes = [it for it in causes if _starts_as_cause(it.text) or is_cause(it.text)]
+    return [it for it in causes if count_words(it.text) >= 3 and not _is_none(it.text)]
+
+
+def _is_none(text: str) -> bool:
+    f = fold(text).strip(" .:;-")
+    return f in {"khong co", "chua co", "khong", "none", "no", "khong co gi", "not applicable", "khong co y kien"}
+
+
+def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> bool:
+    """Only "không có", stock hedged phrases or a line too short to say anything."""
+    lex = lexicon()["shortcoming_none"]
+    real = []
+    for it in items:
+        f = fold(it.text).strip(" .;:")
+        if has_phrase(f, lex["stock"]):
+            continue
+        if has_phrase(f, lex["phrases"]) and count_words(it.text) <= ctx.thresholds.get("none_line_words", 14):
+            continue
+        real.append(it)
+    words = sum(count_words(it.text) for it in real)
+    return not real or words < ctx.thresholds.get("min_shortcoming_words", 12)
+
+
+@rule("RC201")
+def no_shortcomings(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    sec = analysis.sections.get("limitations")
+    if sec is None:
+        return
+    items = section_items(analysis, "limitations")
+    if sec.node == getattr(analysis.sections.get("causes"), "node", None):
+        items = [it for it in items if not _starts_as_cause(it.text)]
+    if _token_shortcomings(analysis, items, ctx):
+        evidence = " ".join(it.text for it in items)[:300] or sec.heading
+        yield ctx.finding("RC201", section="limitations", paragraph=items[0].paragraph if items else sec.first,
+                          evidence=evidence)
+
+
+@rule("RC202")
+def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    items = _limitation_items(analysis)
+    if not items or _token_shortcomings(analysis, items, ctx):
+        return
+    causes = _cause_items(analysis)
+    if not causes:
+        first = items[0]
+        yield ctx.finding("RC202", section="limitations", paragraph=first.paragraph, evidence=first.text,
+                          extra={"scope": "section"})
+        return
+    # Per limitation only where the writer paired causes with limitations item by item:
+    # at least two short cause entries, most limitations echoed by one of them.
+    short_causes = [c for c in causes if count_words(c.text) <= ctx.thresholds.get("paired_cause_words", 45)]
+    if len(items) < 2 or len(short_causes) < 2 or len(short_causes) < len(causes):
+        return
+    echo = ctx.thresholds.get("cause_link_overlap", 0.34)
+    none = ctx.thresholds.get("cause_unlinked_overlap", 0.15)
+    best = [max(overlap(it.text, c.text) for c in causes) for it in items]
+    if sum(b >= echo for b in best) < max(2, len(items) // 2):
+        return
+    for it, b in zip(items, best):
+        if b < none and not is_cause(it.text):
+            yield ctx.finding("RC202", section="limitations", paragraph=it.paragraph, evidence=it.text,
+                              extra={"scope": "item"})
+
+
+@rule("RC203")
+def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    causes = _cause_items(analysis)
+    if not causes:
+        return
+    sec = analysis.sections["causes"]
+    if any(is_subjective(c.text) for c in causes):
+        return
+    if sec.heading and "chu quan" in fold(sec.heading) and sec.heading and len(causes) >= 1 and any(
+        "chu quan" in fold(analysis.heading_text.get(c.paragraph, "")) for c in causes
+    ):
+        return
+    if not any(is_objective(c.text) for c in causes):
+        return
+    yield ctx.finding("RC203", section="causes", paragraph=causes[0].paragraph,
+                      evidence=" ".join(c.text for c in causes)[:300])
+
+
+def _remedy_items(analysis: Analysis) -> list[Item]:
+    return [it for it in section_items(analysis, "remedies") if count_words(it.text) >= 3 and not _is_none(it.text)]
+
+
+@rule("RC204")
+def remedy_without_deadline(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    items = _remedy_items(analysis)
+    if not items:
+        return
+    if any(is_deadline(it.text) for it in items):
+        return
+    sec = analysis.sections["remedies"]
+    if sec.heading and is_deadline(sec.heading):
+        return
+    vague = has_phrase(fold(" ".join(it.text for it in items)), lexicon()["time"]["vague"])
+    yield ctx.finding("RC204", section="remedies", paragraph=items[0].paragraph, evidence=items[0].text,
+                      extra={"vague_time": vague} if vague else None)
+
+
+@rule("RC205")
+def remedy_unrelated(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    limits = _limitation_items(analysis)
+    remedies = _remedy_items(analysis)
+    if not limits or not remedies or _token_shortcomings(analysis, limits, ctx):
+        return
+    remedy_text = " ".join(r.text for r in remedies)
+    limit_text = " ".join(it.text for it in limits)
+    if len(content_syllables(limit_text)) < 4:
+        return
+    best = max(overlap(it.text, remedy_text) for it in limits)
+    if best >= ctx.thresholds.get("remedy_link_overlap", 0.1):
+        return
+    yield ctx.finding("RC205", section="remedies", paragraph=remedies[0].paragraph, evidence=remedies[0].text,
+                      extra={"best_overlap": round(best, 2)})
+
+
+_RESULT_SECTIONS = {"member": ("task_results",), "leader": ("task_results", "leadership"),
+                    "collective": ("targets", "political_tasks")}
+
+
+@rule("RC206")
+def no_concrete_results(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    for sid in _RESULT_SECTIONS.get(analysis.kind, ("task_results",)):
+        sec = analysis.sections.get(sid)
+        if sec is None or sec.words < ctx.thresholds.get("empty_section_words", 3):
+            continue
+        items = section_items(analysis, sid)
+        if any(is_concrete(it.text) for it in items):
+            continue
+        yield ctx.finding("RC206", section=sid, paragraph=items[0].paragraph if items else sec.first,
+                          evidence=items[0].text if items else sec.heading,
+                          vi={"section_name": label("section", sid, "vi")},
+                          en={"section_name": label("section", sid, "en")})
+
+
+_LEADER_ITEMS = ("leadership", "innovation", "exemplary")
+
+
+@rule("RC207")
+def leader_items_thin(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    if analysis.kind != "leader" or analysis.form not in ("2023", "2025"):
+        return
+    minimum = ctx.thresholds.get("leader_item_words", 25)
+    for sid in _LEADER_ITEMS:
+        sec = analysis.sections.get(sid)
+        if sec is not None and sec.words >= minimum and (
+            sid != "leadership" or any(is_concrete(it.text) for it in section_items(analysis, sid))
+        ):
+            continue
+        yield ctx.finding(
+            "RC207", section=sid, paragraph=sec.first if sec else None,
+            evidence=analysis.section_text(sid)[:200] if sec else None,
+            vi={"item": label("section", sid, "vi"), "state": "chưa có" if sec is None else f"chỉ có {sec.words} từ"},
+            en={"item": label("section", sid, "en"), "state": "missing" if sec is None else f"only {sec.words} words"},
+        )
+
+
+@rule("RC208")
+def collective_responsibility_unnamed(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    if analysis.kind != "collective":
+        return
+    sec = analysis.sections.get("collective_responsibility")
+    text = analysis.section_text("collective_responsibility") if sec else ""
+    lex = lexicon()["responsibility"]
+    f = fold(text)
+    if sec is not None and (has_phrase(f, lex["roles"]) or _names_person(text)):
+        return
+    yield ctx.finding("RC208", section="collective_responsibility", paragraph=sec.first if sec else None,
+                      evidence=text[:300] or None)
+
+
+def _names_person(text: str) -> bool:
+    """A Vietnamese personal name: a common surname followed by one to three capitalised syllables."""
+    surnames = "|".join(lexicon()["responsibility"]["surnames"])
+    pattern = rf"(?<!\w)(?:{surnames})(?:\s+[A-ZĐ][\w]*){{1,3}}"
+    return re.search(pattern, text) is not None

@@ -1,0 +1,100 @@
+"""Section detection on layouts the corpus does not cover: typed, bold, numbered by Word, English."""
+
+from reportcheck.pipeline import analyse
+
+from helpers import doc_from_lines
+
+BASE = [
+    "ĐẢNG BỘ PHƯỜNG 3", "CHI BỘ KHU PHỐ 2", "BẢN KIỂM ĐIỂM CÁ NHÂN", "Năm 2024",
+    "Họ và tên: Trần Văn Bình", "Chức vụ Đảng: đảng viên",
+    "I- NHỮNG ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC",
+    "1/ Về tư tưởng chính trị, phẩm chất đạo đức, lối sống, ý thức tổ chức kỷ luật, tác phong lề lối làm việc:",
+    "Luôn chấp hành nghiêm đường lối của Đảng, sống giản dị, gần gũi nhân dân.",
+    "2/ Việc thực hiện chức trách, nhiệm vụ được giao: giải quyết 214 hồ sơ, đúng hạn 98%.",
+    "3/ Thực hiện cam kết tu dưỡng, rèn luyện: đã hoàn thành các nội dung cam kết.",
+    "II- HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN",
+    "1. Tác phong làm việc đôi khi còn chậm, có 5 hồ sơ trễ hạn.",
+    "2. Nguyên nhân khuyết điểm do bản thân chưa sắp xếp công việc khoa học.",
+    "III- Kết quả khắc phục hạn chế, khuyết điểm đã được chỉ ra ở các kỳ kiểm điểm trước: năm trước chậm nộp báo cáo, năm nay đã khắc phục.",
+    "IV- Giải trình những vấn đề được gợi ý kiểm điểm: không có.",
+    "V- Làm rõ trách nhiệm của cá nhân đối với hạn chế, khuyết điểm của tập thể: không có.",
+    "VI- Phương hướng, biện pháp khắc phục: lập sổ theo dõi hồ sơ từ tháng 1/2025.",
+    "VII- Tự nhận mức xếp loại chất lượng: Hoàn thành tốt nhiệm vụ.",
+]
+
+
+def test_typed_labels_with_dashes_and_slashes():
+    a = analyse(doc_from_lines(BASE))
+    present = {s for s, sec in a.sections.items() if sec.present}
+    assert {"header", "ideology", "task_results", "commitment", "limitations", "causes", "prior_remediation",
+            "suggested_issues", "collective_responsibility", "remedies", "self_rating"} <= present
+    # a numbered limitation must not become a heading of another part
+    assert a.sections["working_style"].first == 7
+    assert a.sections["limitations"].first == 11
+    assert a.rating.party == "good"
+
+
+def test_heading_and_text_in_one_paragraph_counts_the_text():
+    a = analyse(doc_from_lines(BASE))
+    assert a.sections["remedies"].words >= 5
+    assert a.sections["task_results"].words >= 8
+
+
+def test_auto_numbered_headings_without_typed_labels():
+    lines, flags = [], {}
+    for i, line in enumerate(BASE):
+        label, sep, rest = line.partition("- ")
+        if sep and label in ("I", "II", "III", "IV", "V", "VI", "VII"):
+            lines.append(rest)
+            flags[i] = {"label": label + "."}
+        else:
+            lines.append(line)
+    a = analyse(doc_from_lines(lines, flags=flags))
+    assert a.sections["limitations"].present
+    assert a.sections["remedies"].present
+    assert a.headings  # found without typed labels
+
+
+def test_missing_parts_are_absent():
+    lines = [l for l in BASE if not l.startswith(("VI-", "III-"))]
+    a = analyse(doc_from_lines(lines))
+    assert "remedies" not in a.sections
+    assert "prior_remediation" not in a.sections
+
+
+def test_bold_unnumbered_headings():
+    lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", "Họ và tên: Lê Thị Hoa", "Chi bộ Trạm y tế",
+             "Ưu điểm, kết quả đạt được", "Khám cho 3.200 lượt bệnh nhân.",
+             "Hạn chế, khuyết điểm", "Còn chậm cập nhật phần mềm.",
+             "Nguyên nhân", "Bản thân chưa chủ động học.",
+             "Phương hướng, biện pháp khắc phục", "Học xong phần mềm trước 31/3/2025."]
+    flags = {i: {"bold": True} for i in (3, 5, 7, 9)}
+    a = analyse(doc_from_lines(lines, flags=flags))
+    assert a.sections["limitations"].first == 5
+    assert a.sections["causes"].first == 7
+    assert a.sections["remedies"].first == 9
+
+
+def test_english_report():
+    lines = ["PERSONAL SELF-REVIEW REPORT", "Year 2024", "Full name: Nguyen Van An", "Party cell: Department of Finance",
+             "I. Strengths and achievements", "1. Political qualities; ethics and lifestyle; sense of organisation and discipline; working style and manner",
+             "I always follow the Party's line and the State's laws and keep a simple lifestyle.",
+             "2. Performance of assigned duties and tasks", "I reviewed 120 budget files, all on time.",
+             "II. Limitations, shortcomings and causes", "1. Limitations and shortcomings", "I was slow to learn the new software.",
+             "2. Causes", "I did not set aside time to practise.",
+             "VI. Directions and measures to remedy the limitations and shortcomings", "I will finish the software course by March 2025.",
+             "VII. Self-assessed quality rating", "Party member rating: [x] Completed tasks well"]
+    a = analyse(doc_from_lines(lines))
+    assert a.language == "en"
+    assert a.year == 2024
+    assert {"limitations", "causes", "remedies", "task_results"} <= set(a.sections)
+    assert a.rating.party == "good"
+
+
+def test_collective_recognised_from_title():
+    lines = ["BÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI ỦY", "Năm 2024", "I. Ưu điểm, kết quả đạt được",
+             "1. Việc chấp hành nguyên tắc tập trung dân chủ, quy chế làm việc", "Chi ủy họp đủ 12 kỳ.",
+             "II. Hạn chế, khuyết điểm và nguyên nhân", "Sinh hoạt chuyên đề chưa đều."]
+    a = analyse(doc_from_lines(lines))
+    assert a.kind == "collective"
+    assert a.sections["principles"].present
