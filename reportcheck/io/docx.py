@@ -583,12 +583,14 @@ def formatting(segments: list[Segment]) -> tuple[bool, tuple[str, ...], str | No
 class BodyReader:
     """Walks ``w:body`` and collects :class:`Paragraph` objects in body order."""
 
-    def __init__(self, styles: Styles, numbering: Numbering):
+    def __init__(self, styles: Styles, numbering: Numbering, path: str):
         self.styles = styles
         self.numbering = numbering
+        self.path = path
         self.paragraphs: list[Paragraph] = []
         self.notes: set[str] = set()
         self._tables = 0
+        self._chars = 0
 
     def blocks(self, parent: etree._Element, cell: tuple[int, int, int] | None = None) -> None:
         """Read the paragraphs and tables under ``parent`` in order."""
@@ -619,6 +621,7 @@ class BodyReader:
         segments: list[Segment] = []
         boxes: list[etree._Element] = []
         self._inline(p, base, segments, boxes)
+        self._count_chars(segments)
         self._convert_legacy(segments)
         raw = "".join(s.text for s in segments)
         bold, emphasized, lead = formatting(segments)
@@ -691,6 +694,12 @@ class BodyReader:
             base = base.over(self.styles.resolve(char_style).props)
         return base.over(direct)
 
+    def _count_chars(self, segments: list[Segment]) -> None:
+        """Refuse a document whose text runs past the size limit."""
+        self._chars += sum(len(s.text) for s in segments)
+        if self._chars > DEFAULT_LIMITS.chars:
+            raise refuse(self.path, "too-long")
+
     def _convert_legacy(self, segments: list[Segment]) -> None:
         """Convert runs in TCVN3/VNI fonts to Unicode and note that it happened."""
         _merge_vni_marks(segments)
@@ -730,7 +739,7 @@ def read_docx(data: bytes, path: str) -> Document:
         raise refuse(path, "no-document")
     rels = package.relations(main)
     styles = Styles(package.xml(rels.get("/styles")))
-    reader = BodyReader(styles, Numbering(lambda: package.xml(rels.get("/numbering")), styles))
+    reader = BodyReader(styles, Numbering(lambda: package.xml(rels.get("/numbering")), styles), path)
     body = root.find(_w("body"))
     if body is not None:
         if sum(1 for _ in body.iter(P)) > DEFAULT_LIMITS.paragraphs:

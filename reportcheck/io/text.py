@@ -104,6 +104,8 @@ def _markdown_paragraph(index: int, line: str) -> Paragraph | None:
 def read_text(data: bytes, path: str, kind: Literal["txt", "md"]) -> Document:
     """Read a plain-text or Markdown report held in ``data``."""
     text, notes = decode(data, path)
+    if len(text) > DEFAULT_LIMITS.chars:
+        raise refuse(path, "too-long")
     paragraphs: list[Paragraph] = []
     for line in text.splitlines():
         line = line.strip()
