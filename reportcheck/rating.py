@@ -50,7 +50,9 @@ def _mark_at(piece: str, marks: list[str], *, end: bool) -> str | None:
             if mark == "x" and len(piece) > 1 and piece[-2].isalnum():
                 continue
             return mark
-        if not end and piece.startswith(mark) and mark != "x":
+        if not end and piece.startswith(mark):
+            if mark == "x" and len(piece) > 1 and piece[1].isalnum():
+                continue
             return mark
     return None
 

@@ -88,7 +88,7 @@ def _is_caps(text: str) -> bool:
 def candidate(p: Paragraph) -> Candidate | None:
     """Return the paragraph as a heading candidate, or None when it cannot be one."""
     text = p.text.strip()
-    if not text or _PLACEHOLDER_RE.match(text):
+    if not text or _PLACEHOLDER_RE.match(text) or is_form_line(text):
         return None
     label, kind = None, None
     if p.label:
@@ -115,9 +115,9 @@ def candidate(p: Paragraph) -> Candidate | None:
     words = count_words(head)
     styled = p.level is not None or (p.label is not None and kind != "bullet")
     emphatic = p.bold or _is_caps(head) or bool(lead)
-    if styled or (emphatic and words <= 45):
+    if styled or (emphatic and words <= 70):
         strong = True
-    elif label and kind != "bullet" and words <= 45:
+    elif label and kind != "bullet" and words <= 70:
         strong = True
     elif rest and words <= 14:
         strong = False  # "Nguyên nhân: do …" or "- Về tư tưởng chính trị: …"
@@ -141,9 +141,13 @@ def _variant_score(head: str, variant: str) -> float:
         return 0.0
     vt = set(_tokens(variant))
     coverage = sum(1 for t in head_tokens if t in vt) / len(head_tokens)
+    score = fuzz.ratio(head, variant)
     if coverage >= 0.6:
-        return max(fuzz.token_set_ratio(head, variant) * (0.85 + 0.15 * coverage), fuzz.ratio(head, variant))
-    return fuzz.ratio(head, variant)
+        score = max(score, fuzz.token_set_ratio(head, variant) * (0.85 + 0.15 * coverage))
+    if len(variant) >= 12 and len(head) > len(variant):
+        # the heading opens with the variant and goes on ("Công tác xây dựng Đảng, kiểm tra, …")
+        score = max(score, 0.95 * fuzz.ratio(head[: len(variant)], variant))
+    return score
 
 
 def node_score(cand: Candidate, node: Node) -> float:
@@ -153,10 +157,10 @@ def node_score(cand: Candidate, node: Node) -> float:
 
 @lru_cache(maxsize=65536)
 def _node_score(h: str, node: Node) -> float:
-    hits = len(set(phrase_pattern(node.keys).findall(h))) if node.keys else 0
+    hits = len(set(phrase_pattern(node.keys, prefix=True).findall(h))) if node.keys else 0
     if hits < node.min_keys:
         return 0.0
-    if node.excludes and phrase_pattern(node.excludes).search(h):
+    if node.excludes and phrase_pattern(node.excludes, prefix=True).search(h):
         return 0.0
     return max((_variant_score(h, v) for v in node.variants), default=0.0)
 
@@ -229,7 +233,7 @@ def _cues() -> dict:
 
 
 def _cue_hits(text_fold: str, cues: list[str]) -> set[str]:
-    return {m.strip() for m in phrase_pattern(tuple(cues)).findall(text_fold)}
+    return {m.strip() for m in phrase_pattern(tuple(cues), prefix=True).findall(text_fold)}
 
 
 def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = None) -> None:
@@ -325,7 +329,7 @@ def _is_descendant(rubric: Rubric, node: Node, ancestor: Node) -> bool:
 
 
 _FORM_LINE_RE = re.compile(
-    r"^(tu danh gia ve cap do thuc hien|self-assessed level)[:\s]*"
+    r"^(tu danh gia (ve )?cap do( thuc hien)?|muc do dat duoc|self-assessed level|self-assessment level)[:\s]*"
     r"|^[\s☐□▢☒☑✓✔\[\]()x]*(xuat sac|tot|trung binh|kem)[\s☐□▢☒☑✓✔\[\]()x]*"
     r"(tot|trung binh|kem)?[\s☐□▢☒☑✓✔\[\]()x]*(trung binh|kem)?[\s☐□▢☒☑✓✔\[\]()x]*(kem)?\s*$"
 )

@@ -93,10 +93,13 @@ def _score(a: Unit, b: Unit) -> tuple[float, float, float]:
     t = fuzz.token_sort_ratio(a.content, b.content)
     s = max(r, t)
     la, lb = len(a.content), len(b.content)
-    if la >= 20 and (lb > 1.5 * la or la > 1.5 * lb) and s < 90:
-        # a clause copied into (or out of) a longer sentence; partial_ratio scores the best
-        # window, discounted so that a short common phrase does not count as a copy
+    if s < 90 and la >= 20 and lb >= 20 and (lb > 1.5 * la or la > 1.5 * lb):
+        # a clause copied into (or out of) a longer sentence: partial_ratio scores the best
+        # window of the longer side; when THIS unit is the longer one, only the share
+        # lb/la of it can have been found in the other, so the score is scaled by it
         p = fuzz.partial_ratio(a.content, b.content) * 0.95
+        if la > lb:
+            p *= lb / la
         s = max(s, p)
     return s, r, t
 

@@ -28,14 +28,14 @@ class ReuseConfig:
     max_unit_tokens: int = 40
     min_clause_tokens: int = 6
     min_index_unit_tokens: int = 6
-    min_zone_shingles: int = 4
+    min_zone_shingles: int = 12
     df_sample: int = 4000
     boilerplate_df: float = 0.05
     boilerplate_min_docs: int = 8
     boilerplate_min_corpus: int = 40
     max_postings: int = 500
     max_verify: int = 24
-    min_candidate: float = 0.12
+    min_candidate: float = 0.20
     member_priors: bool = True
     cache_size: int = 1024
     # [score]

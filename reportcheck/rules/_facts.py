@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..annotate import has_phrase, has_time, lexicon, split_sentences
 from ..model import Analysis
-from ..text.normalize import count_words, fold
+from ..text.normalize import count_words, fold, lower
 
 _LEADING_LABEL = re.compile(r"^\s*(?:[-+*•●○▪■◦]|\(?[0-9]{1,2}[.)/]|\(?[a-zđ][.)/]|[IVX]{1,4}[.)/-])\s*", re.I)
 _NUMBER = re.compile(r"\d")
@@ -59,6 +60,23 @@ def overlap(a: str, b: str) -> float:
     return len(sa & content_syllables(b)) / len(sa)
 
 
+def content_bigrams(text: str) -> set[str]:
+    """Pairs of adjacent syllables that say what a sentence is about (generic pairs removed)."""
+    toks = [t for t in re.findall(r"\w+", fold(text)) if not t.isdigit()]
+    pairs = {f"{a} {b}" for a, b in zip(toks, toks[1:]) if a not in _STOP_SYLL or b not in _STOP_SYLL}
+    return pairs - _generic_bigrams()
+
+
+@lru_cache(maxsize=1)
+def _generic_bigrams() -> frozenset[str]:
+    return frozenset(lexicon()["remedy_link"]["generic_bigrams"])
+
+
+def answers(limitation: str, remedies: str) -> bool:
+    """Whether the remedies speak of what the limitation is about."""
+    return bool(content_bigrams(limitation) & content_bigrams(remedies)) or overlap(limitation, remedies) >= 0.5
+
+
 def is_cause(text: str) -> bool:
     return has_phrase(fold(text), lexicon()["cause"]["markers"]) is not None
 
@@ -75,9 +93,23 @@ def is_concrete(text: str) -> bool:
     """A number, percentage, date, named output or award: a "concrete product"."""
     if _NUMBER.search(strip_label(text)):
         return True
-    f = fold(text)
     lex = lexicon()["concrete"]
-    return has_phrase(f, lex["phrases"]) is not None or has_phrase(f, lex["number_words"]) is not None or has_time(text)
+    if has_phrase(fold(text), lex["phrases"]) is not None or has_time(text):
+        return True
+    return _number_word_count(lower(text), tuple(lex["number_words"]), tuple(lex["count_nouns"]))
+
+
+def _number_word_count(text: str, numbers: tuple[str, ...], nouns: tuple[str, ...]) -> bool:
+    """A number written in words before a counted noun ("mười hai hồ sơ", "ba lớp")."""
+    pattern = _count_pattern(numbers, nouns)
+    return pattern.search(text) is not None
+
+
+@lru_cache(maxsize=4)
+def _count_pattern(numbers: tuple[str, ...], nouns: tuple[str, ...]) -> re.Pattern:
+    num = "|".join(re.escape(n) for n in sorted(numbers, key=len, reverse=True))
+    noun = "|".join(re.escape(n) for n in sorted(nouns, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{num})(?:\s+(?:{num}))*\s+(?:{noun})(?!\w)")
 
 
 def is_deadline(text: str) -> bool:

@@ -40,26 +40,26 @@ def achievement_heavy(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
         )
 
 
+def _this_year(analysis: Analysis, text_fold: str) -> bool:
+    """False when the sentence places itself in another year than the one reviewed."""
+    years = set(re.findall(r"(?<!\d)(?:19|20)\d\d(?!\d)", text_fold))
+    if years:
+        return analysis.year is None or str(analysis.year) in years
+    return not has_phrase(text_fold, lexicon()["discipline"]["earlier"])
+
+
 def _mentions(analysis: Analysis, key: str) -> list[tuple[int, str]]:
-    """Sentences that mention a cue of ``key`` this year, not negated, not about an earlier year."""
+    """Sentences that mention a cue of ``key`` for the year reviewed, not negated."""
     lex = lexicon()
     out = []
-    neg = lex["discipline"]["negations"]
-    earlier = lex["discipline"]["earlier"]
-    year = str(analysis.year) if analysis.year else None
     for s in analysis.sentences:
+        if s.section in ("prior_remediation", "remedies"):
+            continue
         f = fold(s.text)
-        if not has_phrase(f, lex[key]["phrases"]):
+        if not has_phrase(f, lex[key]["phrases"]) or has_phrase(f, lex["discipline"]["negations"]):
             continue
-        if has_phrase(f, neg):
-            continue
-        hit_earlier = has_phrase(f, earlier)
-        if hit_earlier and not (year and year in f):
-            # "năm 2022 bị khiển trách" in a 2024 report is an earlier year; "năm 2024" is this year
-            years = re.findall(r"20\d\d", f)
-            if hit_earlier != "nam 20" or (years and all(y != year for y in years)):
-                continue
-        out.append((s.paragraph, s.text))
+        if _this_year(analysis, f):
+            out.append((s.paragraph, s.text))
     return out
 
 
@@ -67,8 +67,31 @@ _MONTHS_RE = re.compile(r"(\d{1,2}|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)\
 _WORD_NUM = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
 
 
-def _sick_months(text: str) -> int:
-    best = 0
+_DATE_RANGE_RE = re.compile(
+    r"(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d\d))?\D{1,25}?(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d\d))?"
+)
+
+
+def _range_months(text: str) -> float:
+    """Length in months of a "từ 05/02/2024 đến 20/5/2024" style range, 0 when none."""
+    import datetime as dt
+
+    best = 0.0
+    for m in _DATE_RANGE_RE.finditer(text):
+        d1, m1, y1, d2, m2, y2 = m.groups()
+        y2 = int(y2 or y1 or 2000)
+        y1 = int(y1 or y2)
+        try:
+            start, end = dt.date(y1, int(m1), int(d1)), dt.date(y2, int(m2), int(d2))
+        except ValueError:
+            continue
+        if end > start:
+            best = max(best, (end - start).days / 30.4)
+    return best
+
+
+def _sick_months(text: str) -> float:
+    best = _range_months(text)
     for m in _MONTHS_RE.finditer(fold(text)):
         n = m.group(1)
         best = max(best, int(n) if n.isdigit() else _WORD_NUM.get(n, 0))
@@ -100,7 +123,7 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
                 yield finding("nghỉ ốm từ 03 tháng trở lên trong năm", "sick leave of three months or more this year",
                               p, text, "sick_leave")
                 break
-        hits = _failed_targets(analysis)
+        hits = _failed_targets(analysis, high)
         if hits:
             yield finding("có chỉ tiêu, nhiệm vụ trọng tâm không hoàn thành", "key targets were not met",
                           hits[0][0], hits[0][1], "failed_targets")
@@ -114,13 +137,11 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
                       "the party rating is above the civil-servant rating", r.paragraph, None, "party_above_civil")
 
 
-def _failed_targets(analysis: Analysis) -> list[tuple[int, str]]:
+def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
+    """Missed targets: any for "excellent" (100% of targets required), key ones for "good"."""
     lex = lexicon()
     out = []
-    for s in analysis.sentences:
-        if s.section in ("prior_remediation", "remedies"):
-            continue
-        f = fold(s.text)
-        if has_phrase(f, lex["failed_targets"]["phrases"]) and not has_phrase(f, ["khong co chi tieu", "khong de"]):
-            out.append((s.paragraph, s.text))
+    for paragraph, text in _mentions(analysis, "failed_targets"):
+        if rating == "excellent" or has_phrase(fold(text), lex["failed_targets"]["key_target"]):
+            out.append((paragraph, text))
     return out

@@ -9,17 +9,21 @@ from ..annotate import has_phrase, lexicon
 from ..model import Analysis, Finding
 from ..registry import Context, label, rule
 from ..text.normalize import count_words, fold
+from .structure import template_like
 from ._facts import (
-    Item, content_syllables, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
+    Item, answers, content_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
     section_items,
 )
 
 
 def _limitation_items(analysis: Analysis) -> list[Item]:
     """Entries of the limitations part that state a shortcoming (not a cause given inline)."""
+    lim = analysis.sections.get("limitations")
+    if lim is None:
+        return []
     items = section_items(analysis, "limitations")
     causes = analysis.sections.get("causes")
-    same = causes is not None and analysis.sections["limitations"].node == causes.node
+    same = causes is not None and lim.node == causes.node
     if same:  # "II. Hạn chế, khuyết điểm và nguyên nhân" without sub-items: drop the cause sentences
         items = [it for it in items if not _starts_as_cause(it.text)]
     return [it for it in items if count_words(it.text) >= 3]
@@ -61,7 +65,7 @@ def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> 
 @rule("RC201")
 def no_shortcomings(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     sec = analysis.sections.get("limitations")
-    if sec is None:
+    if sec is None or template_like(analysis, ctx):
         return
     items = section_items(analysis, "limitations")
     if sec.node == getattr(analysis.sections.get("causes"), "node", None):
@@ -72,49 +76,90 @@ def no_shortcomings(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
                           evidence=evidence)
 
 
+_ORDINALS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "first": 1, "second": 2,
+             "third": 3, "fourth": 4, "fifth": 5}
+_ORDINAL_RE = re.compile(
+    r"\b(?:han che|khuyet diem|muc|noi dung|limitation|shortcoming|point|item)\s*(?:thu\s*|so\s*|no\.?\s*)?"
+    r"(nhat|mot|hai|ba|tu|bon|nam|sau|\d)\b|\(\s*(\d)\s*\)|\b(first|second|third|fourth|fifth)\s+(?:limitation|shortcoming|point)"
+)
+
+
+def _referenced(causes: list[Item]) -> set[int]:
+    """Limitation numbers (1-based) that cause entries refer to: "hạn chế thứ nhất", "(2)", "the third limitation"."""
+    out: set[int] = set()
+    for c in causes:
+        for m in _ORDINAL_RE.finditer(fold(c.text)):
+            word = next(g for g in m.groups() if g)
+            out.add(int(word) if word.isdigit() else _ORDINALS[word])
+    return out
+
+
 @rule("RC202")
 def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     items = _limitation_items(analysis)
     if not items or _token_shortcomings(analysis, items, ctx):
         return
-    causes = _cause_items(analysis)
-    if not causes:
+    item_paras = {it.paragraph for it in items}
+    inline = [is_cause(it.text) for it in items]
+    standalone = [c for c in _cause_items(analysis) if c.paragraph not in item_paras]
+    if not standalone and not any(inline):
         first = items[0]
         yield ctx.finding("RC202", section="limitations", paragraph=first.paragraph, evidence=first.text,
                           extra={"scope": "section"})
         return
-    # Per limitation only where the writer paired causes with limitations item by item:
-    # at least two short cause entries, most limitations echoed by one of them.
-    short_causes = [c for c in causes if count_words(c.text) <= ctx.thresholds.get("paired_cause_words", 45)]
-    if len(items) < 2 or len(short_causes) < 2 or len(short_causes) < len(causes):
+    linked = _linked_items(items, inline, standalone, ctx)
+    if linked is None:
         return
+    for it, ok in zip(items, linked):
+        if not ok:
+            yield ctx.finding("RC202", section="limitations", paragraph=it.paragraph, evidence=it.text,
+                              extra={"scope": "item"})
+
+
+def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx: Context) -> list[bool] | None:
+    """Which limitations have a cause, or None when the report does not pair them item by item."""
+    if len(items) < 2:
+        return None
+    if not causes:  # every cause written inside a limitation: the others have none
+        return inline
+    refs = _referenced(causes)
+    if refs and max(refs) <= len(items):
+        return [ok or (i + 1) in refs for i, ok in enumerate(inline)]
+    # Paired lists: at least two short cause entries, most limitations echoed by one of them.
+    short = [c for c in causes if count_words(c.text) <= ctx.thresholds.get("paired_cause_words", 45)]
+    if len(short) < 2 or len(short) < len(causes):
+        return None
     echo = ctx.thresholds.get("cause_link_overlap", 0.34)
     none = ctx.thresholds.get("cause_unlinked_overlap", 0.15)
     best = [max(overlap(it.text, c.text) for c in causes) for it in items]
     if sum(b >= echo for b in best) < max(2, len(items) // 2):
-        return
-    for it, b in zip(items, best):
-        if b < none and not is_cause(it.text):
-            yield ctx.finding("RC202", section="limitations", paragraph=it.paragraph, evidence=it.text,
-                              extra={"scope": "item"})
+        return None
+    return [ok or b >= none for ok, b in zip(inline, best)]
 
 
 @rule("RC203")
 def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     causes = _cause_items(analysis)
-    if not causes:
+    if not causes or sum(count_words(c.text) for c in causes) < ctx.thresholds.get("min_cause_words", 8):
         return
-    sec = analysis.sections["causes"]
-    if any(is_subjective(c.text) for c in causes):
-        return
-    if sec.heading and "chu quan" in fold(sec.heading) and sec.heading and len(causes) >= 1 and any(
-        "chu quan" in fold(analysis.heading_text.get(c.paragraph, "")) for c in causes
-    ):
-        return
-    if not any(is_objective(c.text) for c in causes):
+    if any(is_subjective(c.text) for c in causes) or _subjective_heading_with_text(analysis):
         return
     yield ctx.finding("RC203", section="causes", paragraph=causes[0].paragraph,
-                      evidence=" ".join(c.text for c in causes)[:300])
+                      evidence=" ".join(c.text for c in causes)[:300],
+                      extra={"objective_cues": any(is_objective(c.text) for c in causes)})
+
+
+def _subjective_heading_with_text(analysis: Analysis) -> bool:
+    """A "Nguyên nhân chủ quan:" sub-heading followed by real text (not "không có")."""
+    for index, node in analysis.headings.items():
+        if node.endswith(".b") and "chu quan" in fold(analysis.heading_text.get(index, "")) or fold(
+            analysis.heading_text.get(index, "")).startswith(("ve chu quan", "chu quan", "subjective")):
+            rest = analysis.heading_rest.get(index, "")
+            following = analysis.document.paragraphs[index + 1].text if index + 1 < len(analysis.document.paragraphs) else ""
+            text = rest or following
+            if count_words(text) >= 4 and not _is_none(text):
+                return True
+    return False
 
 
 def _remedy_items(analysis: Analysis) -> list[Item]:
@@ -143,14 +188,11 @@ def remedy_unrelated(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     if not limits or not remedies or _token_shortcomings(analysis, limits, ctx):
         return
     remedy_text = " ".join(r.text for r in remedies)
-    limit_text = " ".join(it.text for it in limits)
-    if len(content_syllables(limit_text)) < 4:
+    if len(content_bigrams(" ".join(it.text for it in limits))) < 3:
         return
-    best = max(overlap(it.text, remedy_text) for it in limits)
-    if best >= ctx.thresholds.get("remedy_link_overlap", 0.1):
+    if any(answers(it.text, remedy_text) for it in limits):
         return
-    yield ctx.finding("RC205", section="remedies", paragraph=remedies[0].paragraph, evidence=remedies[0].text,
-                      extra={"best_overlap": round(best, 2)})
+    yield ctx.finding("RC205", section="remedies", paragraph=remedies[0].paragraph, evidence=remedies[0].text)
 
 
 _RESULT_SECTIONS = {"member": ("task_results",), "leader": ("task_results", "leadership"),

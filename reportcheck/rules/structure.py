@@ -31,7 +31,7 @@ def is_empty_template(analysis: Analysis, ctx: Context) -> tuple[int, int]:
     return len(empty), len(parts)
 
 
-def _template_like(analysis: Analysis, ctx: Context) -> bool:
+def template_like(analysis: Analysis, ctx: Context) -> bool:
     empty, total = is_empty_template(analysis, ctx)
     return total >= 3 and empty / total >= ctx.thresholds.get("empty_template_share", 0.75)
 
@@ -55,7 +55,7 @@ def missing_section(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
 @rule("RC102")
 def empty_template(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     """The form is handed in with placeholders only."""
-    if _template_like(analysis, ctx):
+    if template_like(analysis, ctx):
         empty, total = is_empty_template(analysis, ctx)
         yield ctx.finding("RC102", empty=empty, total=total)
 
@@ -79,7 +79,7 @@ def rating_missing(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
 @rule("RC104")
 def empty_section(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     """A required part with a heading and nothing but placeholders under it."""
-    if analysis.rubric is None or _template_like(analysis, ctx):
+    if analysis.rubric is None or template_like(analysis, ctx):
         return
     minimum = ctx.thresholds.get("empty_section_words", 3)
     for sid in analysis.rubric.required:

@@ -153,14 +153,19 @@ def fold(text: str) -> str:
     return _WORD_RE.sub(lambda m: _fold_word(m.group(0)), s).lower()
 
 
-def phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
-    """One compiled alternation matching any of ``phrases`` on word boundaries (longest first)."""
-    return _phrase_pattern(tuple(sorted(set(phrases), key=lambda p: (-len(p), p))))
+def phrase_pattern(phrases: tuple[str, ...], prefix: bool = False) -> re.Pattern:
+    """One compiled alternation matching any of ``phrases`` (longest first).
+
+    A phrase must start at a word boundary; it must also end at one unless
+    ``prefix`` is set (rubric keys such as "remed" match "remedy", "remedies").
+    """
+    return _phrase_pattern(tuple(sorted(set(phrases), key=lambda p: (-len(p), p))), prefix)
 
 
 @lru_cache(maxsize=512)
-def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern:
-    parts = [re.escape(p.strip()) + (r"\s" if p.endswith(" ") else r"(?!\w)") for p in phrases if p.strip()]
+def _phrase_pattern(phrases: tuple[str, ...], prefix: bool) -> re.Pattern:
+    end = "" if prefix else r"(?!\w)"
+    parts = [re.escape(p.strip()) + (r"\s" if p.endswith(" ") else end) for p in phrases if p.strip()]
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + ")")
 
 
