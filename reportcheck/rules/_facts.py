@@ -94,9 +94,19 @@ def is_concrete(text: str) -> bool:
     if _NUMBER.search(strip_label(text)):
         return True
     lex = lexicon()["concrete"]
-    if has_phrase(fold(text), lex["phrases"]) is not None or has_time(text):
+    f = fold(text)
+    if has_phrase(f, lex["phrases"]) is not None or has_time(text):
+        return True
+    if _made_output(tuple(lex["made"]), tuple(lex["outputs"])).search(f):
         return True
     return _number_word_count(lower(text), tuple(lex["number_words"]), tuple(lex["count_nouns"]))
+
+
+@lru_cache(maxsize=4)
+def _made_output(made: tuple[str, ...], outputs: tuple[str, ...]) -> re.Pattern:
+    verbs = "|".join(re.escape(v) for v in made)
+    things = "|".join(re.escape(o) for o in outputs)
+    return re.compile(rf"\b(?:{verbs})\s+(?:xong\s+|thanh cong\s+|moi\s+|duoc\s+)?(?:\w+\s+){{0,2}}(?:{things})\b")
 
 
 def _number_word_count(text: str, numbers: tuple[str, ...], nouns: tuple[str, ...]) -> bool:

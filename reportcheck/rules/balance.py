@@ -90,8 +90,14 @@ def _range_months(text: str) -> float:
     return best
 
 
+_SPAN_RE = re.compile(r"(\d{1,3})\s*(tuan|weeks?|ngay|days?)\b")
+
+
 def _sick_months(text: str) -> float:
     best = _range_months(text)
+    for m in _SPAN_RE.finditer(fold(text)):
+        per_month = 4.345 if m.group(2).startswith(("tuan", "week")) else 30.4
+        best = max(best, int(m.group(1)) / per_month)
     for m in _MONTHS_RE.finditer(fold(text)):
         n = m.group(1)
         best = max(best, int(n) if n.isdigit() else _WORD_NUM.get(n, 0))

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..annotate import has_phrase, lexicon
 from ..model import Analysis, Finding
 from ..registry import Context, label, rule
-from ..text.normalize import count_words, fold
+from ..text.normalize import count_words, fold, phrase_pattern
 from .structure import template_like
 from ._facts import (
     Item, answers, content_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
@@ -48,18 +48,33 @@ def _is_none(text: str) -> bool:
 
 
 def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> bool:
-    """Only "không có", stock hedged phrases or a line too short to say anything."""
+    """Section II says nothing: denials, stock phrases, or only a few short hedged lines."""
     lex = lexicon()["shortcoming_none"]
+    denials = _denial_patterns()
     real = []
     for it in items:
         f = fold(it.text).strip(" .;:")
-        if has_phrase(f, lex["stock"]):
+        if has_phrase(f, lex["stock"]) or any(d.search(f) for d in denials):
             continue
         if has_phrase(f, lex["phrases"]) and count_words(it.text) <= ctx.thresholds.get("none_line_words", 14):
             continue
         real.append(it)
     words = sum(count_words(it.text) for it in real)
-    return not real or words < ctx.thresholds.get("min_shortcoming_words", 12)
+    if not real or words < ctx.thresholds.get("min_shortcoming_words", 12):
+        return True
+    vague = ctx.thresholds.get("vague_line_words", 12)
+    hedged = all(
+        has_phrase(fold(it.text), lex["hedges"]) and count_words(it.text) <= vague and not re.search(r"\d", it.text)
+        for it in real
+    )
+    return hedged and words <= ctx.thresholds.get("vague_section_words", 25)
+
+
+def _denial_patterns() -> list[re.Pattern]:
+    lex = lexicon()["shortcoming_none"]
+    if "_denials" not in lex:
+        lex["_denials"] = [re.compile(p) for p in lex["denials"]]
+    return lex["_denials"]
 
 
 @rule("RC201")
@@ -203,7 +218,7 @@ _RESULT_SECTIONS = {"member": ("task_results",), "leader": ("task_results", "lea
 def no_concrete_results(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     for sid in _RESULT_SECTIONS.get(analysis.kind, ("task_results",)):
         sec = analysis.sections.get(sid)
-        if sec is None or sec.words < ctx.thresholds.get("empty_section_words", 3):
+        if sec is None or sec.words < ctx.thresholds.get("results_min_words", 20):
             continue
         items = section_items(analysis, sid)
         if any(is_concrete(it.text) for it in items):
@@ -242,12 +257,23 @@ def collective_responsibility_unnamed(analysis: Analysis, ctx: Context) -> Itera
         return
     sec = analysis.sections.get("collective_responsibility")
     text = analysis.section_text("collective_responsibility") if sec else ""
-    lex = lexicon()["responsibility"]
-    f = fold(text)
-    if sec is not None and (has_phrase(f, lex["roles"]) or _names_person(text)):
+    if sec is not None and (_names_post(fold(text)) or _names_person(text)):
         return
     yield ctx.finding("RC208", section="collective_responsibility", paragraph=sec.first if sec else None,
                       evidence=text[:300] or None)
+
+
+def _names_post(text_fold: str) -> bool:
+    """One post named in the singular ("đồng chí Bí thư", "Phó Bí thư phụ trách …")."""
+    lex = lexicon()["responsibility"]
+    plural = tuple(lex["plural"])
+    for m in phrase_pattern(tuple(lex["posts"])).finditer(text_fold):
+        before = text_fold[max(0, m.start() - 16):m.start()].split()
+        before = [w for w in before if w not in ("dong", "chi", "d/c", "comrade")]
+        if before and any(" ".join(before[-k:]) in plural for k in (1, 2)):
+            continue
+        return True
+    return False
 
 
 def _names_person(text: str) -> bool:
