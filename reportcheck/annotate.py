@@ -137,6 +137,14 @@ def has_phrase(text_fold: str, phrases) -> str | None:
     return m.group(0).strip() if m else None
 
 
+def deadline_spans(text_fold: str) -> list[tuple[int, int, str]]:
+    """Time expressions in folded text as (start, end, text), in order."""
+    out = []
+    for r in lexicon()["time"]["_re"]:
+        out.extend((m.start(), m.end(), m.group(0)) for m in r.finditer(text_fold))
+    return sorted(out)
+
+
 def has_time(text: str) -> bool:
     """True when the text sets a time or deadline (not merely "thường xuyên")."""
     f = fold(text)

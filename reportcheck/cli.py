@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default=None)
     p.add_argument("-o", "--output", help="write the output to this file instead of standard output")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--prior", help="last year's report of the same member (one file)")
+    p.add_argument("--prior-dir", help="folder of earlier reports; each report's prior is found by member name or file name")
+    p.add_argument("--peers", action="store_true", help="compare the reports of this run with each other")
+    p.add_argument("--reference", help="folder of published sample reports to compare against")
     _add_selection(p)
 
     p = sub.add_parser("rules", help="list every rule")
@@ -138,30 +142,30 @@ def write_output(path: str, text: str, force: bool) -> None:
 
 
 def cmd_check(args) -> int:
+    from .batch import run
+    from .config import load_config
     from .emit import jsonout, text
-    from .io import read_document
-    from .pipeline import check_document
 
-    _, cfg = __import__("reportcheck.config", fromlist=["load_config"]).load_config(args.config)
+    _, cfg = load_config(args.config)
     lang = args.lang or cfg.get("lang", "vi")
     fail_on = args.fail_on or cfg.get("fail-on", "error")
     selection = _selection(args, cfg)
-    results, bad, errors = [], False, []
-    for path in args.files:
-        try:
-            doc = read_document(path)
-            results.append(check_document(doc, selection))
-        except InputError as exc:
-            bad = True
-            print(exc.line(lang), file=sys.stderr)
-            errors.append({"schema": jsonout.SCHEMA, "file": path, "error": {"reason": exc.reason, "message": exc.message(lang)}})
-    if args.format == "json":
-        payload = jsonout.dumps(results, lang, single=len(args.files) == 1)
-        if errors:
-            import json
+    if args.prior and len(args.files) > 1:
+        raise UsageError("--prior đi với một tệp; với nhiều tệp hãy dùng --prior-dir.",
+                         "--prior goes with one file; use --prior-dir for several.")
+    def refused(exc: InputError) -> None:
+        print(exc.line(lang), file=sys.stderr)
 
-            items = [jsonout.result_dict(r, lang) for r in results] + errors
-            payload = json.dumps(items if len(args.files) > 1 else items[0], ensure_ascii=False, indent=2) + "\n"
+    batch = run(args.files, selection=selection, prior=args.prior, prior_dir=args.prior_dir, peers=args.peers,
+                reference=args.reference, on_error=refused)
+    results, bad = batch.results, bool(batch.errors)
+    if args.format == "json":
+        items = {r.analysis.document.path: jsonout.result_dict(r, lang) for r in results}
+        for exc in batch.errors:
+            items.setdefault(exc.path, {"schema": jsonout.SCHEMA, "file": exc.path,
+                                        "error": {"reason": exc.reason, "message": exc.message(lang)}})
+        ordered = [items[p] for p in dict.fromkeys(args.files) if p in items]
+        payload = jsonout.dump_items(ordered if len(args.files) > 1 else ordered[0])
     else:
         payload = "".join(text.render(r, lang) for r in results)
     if args.output:
@@ -218,6 +222,9 @@ def main(argv: list[str] | None = None) -> int:
     lang = getattr(args, "lang", None) or "vi"
     try:
         return COMMANDS[args.command](args)
+    except InputError as exc:
+        print(f"reportcheck: {exc.line(lang)}", file=sys.stderr)
+        return EXIT_BAD
     except ReportcheckError as exc:
         print(f"reportcheck: {exc.message(lang)}", file=sys.stderr)
         return EXIT_BAD

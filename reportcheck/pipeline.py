@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .detect import detect_language, detect_markers, detect_member, detect_year, form_from_year
 from .model import Analysis, Document, Finding, SEVERITY_ORDER
@@ -71,7 +72,7 @@ def content_scores(a: Analysis) -> None:
             shares.append(min(1.0, 2 * sum(map(is_concrete, (i.text for i in items))) / len(items)))
     remedies = section_items(a, "remedies")
     if remedies:
-        shares.append(min(1.0, 2 * sum(map(is_deadline, (i.text for i in remedies))) / len(remedies)))
+        shares.append(min(1.0, 2 * sum(is_deadline(i.text, a.year) for i in remedies) / len(remedies)))
     if shares:
         a.component_scores["specificity"] = 100.0 * sum(shares) / len(shares)
     if a.balance is not None:
@@ -128,17 +129,23 @@ def run_rules(analysis: Analysis, rules: list[Rule], ctx: Context) -> list[Findi
 
 
 def check_document(doc: Document, selection: Selection | None = None, ctx: Context | None = None) -> Result:
+    """Analyse one report and run the selected rules on it."""
+    return check_analysis(analyse(doc), selection, ctx)
+
+
+def check_analysis(analysis: Analysis, selection: Selection | None = None, ctx: Context | None = None) -> Result:
+    """Run the selected rules on an analysed report (``ctx.extras`` may carry copy-detection results)."""
     from .scoring import score
 
     selection = selection or Selection()
     ctx = ctx or Context(thresholds=thresholds())
-    analysis = analyse(doc)
     rules = [r for r in all_rules() if selection.enabled(r.code)]
     findings = run_rules(analysis, rules, ctx)
     scores, verdict = score(analysis, findings, ctx)
     return Result(analysis, findings, scores, verdict)
 
 
+@lru_cache(maxsize=1)
 def thresholds() -> dict:
     import tomllib
     from importlib import resources

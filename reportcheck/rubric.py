@@ -52,6 +52,7 @@ class Node:
     depth: int
     covers: tuple[str, ...]
     covers_alone: tuple[str, ...]
+    covers_alone_if: tuple[tuple[str, tuple[str, ...]], ...]  # section id -> folded words the heading must contain
     variants: tuple[str, ...]  # folded
     keys: tuple[str, ...]  # folded
     min_keys: int
@@ -134,6 +135,7 @@ def load_rubric(stem: str) -> Rubric:
             depth=depth(n["key"]),
             covers=tuple(n.get("covers", ())),
             covers_alone=tuple(n.get("covers_alone", ())),
+            covers_alone_if=tuple((k, tuple(fold(w) for w in v)) for k, v in sorted(n.get("covers_alone_if", {}).items())),
             variants=tuple(fold(v) for v in n.get("variants", ())),
             keys=tuple(fold(k) for k in n.get("keys", ())),
             min_keys=int(n.get("min_keys", 1)),
@@ -169,3 +171,13 @@ def rubric_for(form: str, kind: str) -> Rubric:
 
 def all_rubric_stems() -> list[str]:
     return sorted(set(RUBRIC_FOR.values()))
+
+
+@lru_cache(maxsize=1)
+def form_wording() -> tuple[str, ...]:
+    """Every heading wording of every rubric, as written: the forms' own text (boilerplate for copy detection)."""
+    out: list[str] = []
+    for stem in all_rubric_stems():
+        for node in _merge(stem)["node"]:
+            out.extend(node.get("variants", ()))
+    return tuple(dict.fromkeys(out))

@@ -266,7 +266,8 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
         covering = [
             spans[k] for k in spans
             if sid in spans[k][2].node.covers
-            or (sid in spans[k][2].node.covers_alone and not _child_covers(rubric, k, sid, matched_keys))
+            or (sid in spans[k][2].node.covers_alone and not _child_covers(rubric, k, sid, matched_keys)
+                and _names_topic(spans[k][2], sid))
         ]
         if not covering:
             continue
@@ -282,6 +283,8 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
         first = min(s[0] for s in chosen)
         last = max([first, *body])
         lead = chosen[0][2]
+        if sid in lead.node.covers_alone and not body and _has_matched_child(rubric, lead.node.key, matched_keys):
+            continue  # "II. Hạn chế … và nguyên nhân" whose sub-items hold only the limitations
         nodes_cover = lead.node.covers or lead.node.covers_alone
         sections[sid] = Section(
             id=sid, present=True, heading=lead.cand.head, first=first, last=last,
@@ -300,6 +303,16 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
     analysis.sections = sections
     _assign_paragraphs(analysis, owner, rubric)
     _content_fallback(analysis, rubric)
+
+
+def _names_topic(match: Match, sid: str) -> bool:
+    """A combined heading covers ``sid`` alone only when it names it (``covers_alone_if``)."""
+    words = dict(match.node.covers_alone_if).get(sid)
+    return words is None or any(w in match.cand.head_fold for w in words)
+
+
+def _has_matched_child(rubric: Rubric, key: str, matched: set[str]) -> bool:
+    return any(n.key in matched for n in rubric.children(key))
 
 
 def _child_covers(rubric: Rubric, key: str, sid: str, matched: set[str]) -> bool:

@@ -20,6 +20,7 @@ import math
 from collections import Counter
 from functools import lru_cache
 from importlib import resources
+from pathlib import PurePath
 from urllib.parse import quote
 
 from markupsafe import Markup, escape
@@ -78,6 +79,8 @@ _UI: dict[str, tuple[str, str]] = {
     "other_doc": ("Văn bản kia", "Other document"),
     "kind_col": ("Kiểu", "Kind"),
     "by_section": ("Theo phần", "By part"),
+    "flagged": ("đáng ngờ sao chép", "flagged as copied"),
+    "boilerplate_share": ("câu chữ của mẫu (không tính)", "form wording (not counted)"),
     "no_passages": ("Không có đoạn trùng.", "No matching passages."),
     "component": ("Thành phần", "Component"),
     "explanation": ("Cách tính", "How it is computed"),
@@ -113,14 +116,28 @@ _UI: dict[str, tuple[str, str]] = {
     "no_rows": ("Không có bản kiểm điểm nào.", "No reports."),
     "unknown": ("không rõ", "unknown"),
     "switch": ("Ngôn ngữ giao diện", "Interface language"),
+    # short kind names for the dashboard's tables
+    "kind_member": ("Đảng viên", "Member"),
+    "kind_leader": ("Lãnh đạo, quản lý", "Leader"),
+    "kind_collective": ("Tập thể", "Collective"),
+    "kind_unknown": ("Không rõ", "Unknown"),
+    # short rating names (the usual abbreviations) for the dashboard's table
+    "rating_excellent": ("HTXSNV", "Excellent"),
+    "rating_good": ("HTTNV", "Good"),
+    "rating_complete": ("HTNV", "Complete"),
+    "rating_not_complete": ("KHTNV", "Not complete"),
 }
 
-# Vietnamese for scoring.EXPLAIN (the English text comes from result.scores["explain"])
+# Vietnamese for scoring.EXPLAIN: used only while the English text is still the one translated here
+# (the English always comes from result.scores["explain"]).
 _EXPLAIN_VI = {
-    "completeness": "tỷ lệ các phần bắt buộc có mặt và có nội dung, trừ điểm cho mỗi phát hiện về cấu trúc",
-    "specificity": "tỷ lệ câu về kết quả và biện pháp có sản phẩm cụ thể: số liệu, thời điểm, sản phẩm, thời hạn",
-    "balance": "tỷ lệ câu nêu hạn chế trong phần nội dung, quy đổi sao cho từ một phần ba trở lên được 100 điểm",
-    "overall": "trung bình có trọng số của các điểm thành phần",
+    "completeness": ("share of required parts present and filled in, minus a penalty per structural finding",
+                     "tỷ lệ các phần bắt buộc có mặt và có nội dung, trừ điểm cho mỗi phát hiện về cấu trúc"),
+    "specificity": ("share of result and remedy statements that carry concrete products: numbers, dates, named outputs, deadlines",
+                    "tỷ lệ câu về kết quả và biện pháp có sản phẩm cụ thể: số liệu, thời điểm, sản phẩm, thời hạn"),
+    "balance": ("shortcoming share of the substantive sentences, scaled so that one third or more scores 100",
+                "tỷ lệ câu nêu hạn chế trong phần nội dung, quy đổi sao cho từ một phần ba trở lên được 100 điểm"),
+    "overall": ("weighted mean of the component scores", "trung bình có trọng số của các điểm thành phần"),
 }
 _SCORE_NAME = {"completeness": "completeness", "specificity": "specificity", "balance": "balance_score", "overall": "overall"}
 _REUSE_KINDS = {
@@ -225,7 +242,7 @@ def _worst(severities: list[str]) -> str | None:
     return max(severities, key=SEVERITY_ORDER.__getitem__) if severities else None
 
 
-def _reuse_sources(reuse: dict | None, prefix: str) -> list[dict]:
+def _reuse_sources(reuse: dict | None, prefix: str, n_paras: int) -> list[dict]:
     if not isinstance(reuse, dict):
         return []
     out = []
@@ -240,13 +257,17 @@ def _reuse_sources(reuse: dict | None, prefix: str) -> list[dict]:
             for p in item.get("passages") or ():
                 kind = p.get("kind") or ""
                 this_para = p.get("this_paragraph")
+                if not (isinstance(this_para, int) and 0 <= this_para < n_paras):
+                    this_para = None
                 other_para = p.get("other_paragraph")
+                if not isinstance(other_para, int) or other_para < 0:
+                    other_para = None
                 passages.append({
                     "kind": kind,
                     "kind_label": bi(*_REUSE_KINDS[kind]) if kind in _REUSE_KINDS else escape(kind),
                     "boilerplate": kind == "boilerplate",
                     "this_paragraph": this_para,
-                    "this_anchor": f"{prefix}p-{this_para}" if isinstance(this_para, int) else None,
+                    "this_anchor": f"{prefix}p-{this_para}" if this_para is not None else None,
                     "this_text": p.get("this_text") or "",
                     "other_paragraph": other_para,
                     "other_text": p.get("other_text") or "",
@@ -259,7 +280,10 @@ def _reuse_sources(reuse: dict | None, prefix: str) -> list[dict]:
                 "file": item.get("file") or item.get("other_id") or "",
                 "similarity": _pct(_num(item.get("similarity"))),
                 "flagged": bool(item.get("flagged")),
-                "sections": [(lab("section", sid), _pct(_num(v))) for sid, v in sections.items()],
+                "member": item.get("member"),
+                "year": item.get("year"),
+                "boilerplate": _pct(_num(item.get("boilerplate_share"))) if _num(item.get("boilerplate_share")) else None,
+                "sections": [(lab("section", sid), _pct(_num(v))) for sid, v in sections.items() if _num(v)],
                 "passages": passages,
             })
     return out
@@ -280,9 +304,9 @@ def report_view(result: Result, prefix: str = "") -> dict:
             by_para.setdefault(fv["paragraph"], []).append(fv)
     doc_findings = [fv for fv in findings if fv["paragraph"] is None]
 
-    reuse = _reuse_sources(result.extras.get("reuse"), prefix)
+    reuse = _reuse_sources(result.extras.get("reuse"), prefix, n)
     reused_paras = {p["this_paragraph"] for s in reuse for p in s["passages"]
-                    if isinstance(p["this_paragraph"], int) and not p["boilerplate"]}
+                    if p["this_paragraph"] is not None and not p["boilerplate"]}
 
     paragraphs = []
     for p in paras:
@@ -328,7 +352,8 @@ def report_view(result: Result, prefix: str = "") -> dict:
             continue
         v = _num(value)
         en_explain = explain.get(key)
-        vi_explain = _EXPLAIN_VI.get(key, en_explain) if en_explain else None
+        known_en, known_vi = _EXPLAIN_VI.get(key, (None, None))
+        vi_explain = known_vi if en_explain and en_explain == known_en else en_explain
         name = ui(_SCORE_NAME[key]) if key in _SCORE_NAME else escape(key)
         score_rows.append({
             "key": key, "name": name, "value": value if v is None else f"{v:g}",
@@ -416,6 +441,20 @@ def _histogram(values: list[float]) -> dict:
     return {"bars": bars, "width": 10 * (bar_w + gap) - gap, "height": height + 14 + 18, "base": height + 14}
 
 
+def _short_kind(kind: str | None) -> Markup:
+    if not kind:
+        return ui("unknown")
+    key = f"kind_{kind}"
+    return ui(key) if key in _UI else escape(kind)
+
+
+def _short_rating(level: str | None) -> Markup:
+    if not level:
+        return ui("none")
+    key = f"rating_{level}"
+    return ui(key) if key in _UI else escape(level)
+
+
 def _rating_groups(rows: list[dict]) -> list[dict]:
     groups: dict[tuple[str, str], Counter] = {}
     for row in rows:
@@ -431,12 +470,12 @@ def _rating_groups(rows: list[dict]) -> list[dict]:
         else:
             over = exc > 0
             shown = "∞" if exc else "—"
-        out.append({"unit": unit, "kind": lab("kind", kind) if kind else ui("unknown"),
+        out.append({"unit": unit, "kind": _short_kind(kind),
                     "n": sum(c.values()), "excellent": exc, "good": good, "ratio": shown, "over": over})
     return out
 
 
-def audit_view(results: list[Result], rows: list[dict], links: dict[str, str] | None, lang: str) -> dict:
+def audit_view(results: list[Result], rows: list[dict], links: dict[str, str] | None = None) -> dict:
     links = links or {}
     by_file: dict[str, int] = {}
     embedded = []
@@ -461,13 +500,13 @@ def audit_view(results: list[Result], rows: list[dict], links: dict[str, str] | 
         overall = _num(row.get("overall"))
         prior = _num(row.get("prior_similarity"))
         table.append({
-            "rank": rank, "file": file, "href": href,
+            "rank": rank, "file": file, "name": PurePath(file).name or file, "href": href,
             "member": row.get("member") or "", "unit": row.get("unit") or "",
-            "kind": row.get("kind"), "kind_label": lab("kind", row["kind"]) if row.get("kind") else ui("unknown"),
+            "kind": row.get("kind"), "kind_label": _short_kind(row.get("kind")),
             "form": row.get("form") or "", "year": row.get("year"),
-            "party": row.get("party"), "party_label": lab("rating", row["party"]) if row.get("party") else ui("none"),
+            "party": row.get("party"), "party_label": _short_rating(row.get("party")),
             "civil_servant": row.get("civil_servant"),
-            "civil_label": lab("rating", row["civil_servant"]) if row.get("civil_servant") else ui("none"),
+            "civil_label": _short_rating(row.get("civil_servant")),
             "overall": overall, "overall_shown": f"{overall:g}" if overall is not None else "—",
             "verdict": row.get("verdict") or "", "verdict_label": lab("verdict", row.get("verdict") or "?"),
             "verdict_rank": VERDICT_ORDER.get(row.get("verdict"), -1),
@@ -548,5 +587,5 @@ def render_audit(results: list[Result], rows: list[dict], lang: str = "vi",
     given, else to the report's full view embedded below (``#r-<n>``, n = 1-based
     position in ``results``)."""
     lang = _check_lang(lang)
-    view = audit_view(results, rows, links, lang)
+    view = audit_view(results, rows, links)
     return _env().get_template("audit.html.j2").render(v=view, lang=lang)

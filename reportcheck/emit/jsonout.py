@@ -68,7 +68,11 @@ def finding_dict(f, lang: str) -> dict:
     return d
 
 
+def dump_items(payload: dict | list) -> str:
+    """The JSON text of one result object or an array of them (stable: same input, same bytes)."""
+    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+
+
 def dumps(results: list[Result], lang: str = "vi", single: bool = True) -> str:
     items = [result_dict(r, lang) for r in results]
-    payload = items[0] if single and len(items) == 1 else items
-    return json.dumps(payload, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+    return dump_items(items[0] if single and len(items) == 1 else items)

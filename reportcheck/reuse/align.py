@@ -70,6 +70,13 @@ class Match:
             "passages": [p.__dict__.copy() for p in self.passages],
         }
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Match":
+        return cls(other_id=d["other_id"], role=d["role"], similarity=d["similarity"],
+                   sections=dict(d["sections"]), passages=tuple(Passage(**p) for p in d["passages"]),
+                   boilerplate_share=d["boilerplate_share"], flagged=d["flagged"],
+                   reasons=tuple(d.get("reasons", ())), kinds=dict(d.get("kinds", {})))
+
 
 @dataclass(slots=True)
 class _Pair:

@@ -37,11 +37,12 @@ class ReuseConfig:
     max_verify: int = 24
     min_candidate: float = 0.20
     member_priors: bool = True
+    min_member_candidate: float = 0.10
     cache_size: int = 1024
     # [score]
     threshold: float = 0.40
     section_flag: tuple[str, ...] = ("limitations", "causes", "remedies", "prior_remediation")
-    section_threshold: float = 0.70
+    section_threshold: float = 0.65
     section_min_tokens: int = 40
     credit_low: float = 60.0
     credit_high: float = 85.0

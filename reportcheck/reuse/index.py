@@ -27,14 +27,18 @@ Pipeline of a query
 
 Deterministic: seeded permutations, blake2b/splitmix64 hashes, a sample chosen
 by sorted id, candidates and results sorted with id as the tie-break. Nothing
-is pickled to disk; ``n_jobs > 1`` forks worker processes for the signatures.
+is pickled, anywhere: ``n_jobs > 1`` forks worker processes (they inherit the
+index) and their results come back as ``.npz`` (``allow_pickle=False``) or JSON
+files.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import multiprocessing as mp
 import os
+import tempfile
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +49,7 @@ import numpy as np
 from .align import Match, align, align_pairs, score_pairs
 from .config import ReuseConfig, load_config
 from .minhash import BandIndex, MinHasher, optimal_bands
-from .units import Prepared, Tokens, in_sorted, prepare, tokenize
+from .units import Prepared, Tokens, analyse, in_sorted, prepare, tokenize
 
 ROLES = ("prior", "peer", "reference", "boilerplate")
 
@@ -106,7 +110,7 @@ class QueryStats:
 
 @dataclass(slots=True)
 class _Features:
-    prepared: Prepared
+    prepared: Prepared | None
     zone_ids: list[int]
     zone_sets: list[np.ndarray]
     unit_keys: np.ndarray  # exact-sentence hashes for the sentence index (unique, sorted)
@@ -185,22 +189,16 @@ class CorpusIndex:
             sample = [order[i] for i in np.unique(pick)]
         else:
             sample = order
-        sh_parts, u_parts = [], []
-        unit_text: dict[int, str] = {}
-        for i in sample:
-            tk = tokenize(indexed[i].paragraphs, cfg, skip_zero_weight=True)
-            sh_parts.append(np.unique(tk.sh_hash))
-            uk, first = np.unique(tk.unit_keys, return_index=True)
-            u_parts.append(uk)
-            for k, fi in zip(uk.tolist(), first.tolist()):
-                if k not in unit_text and len(tk.units[fi].tokens) >= 3:
-                    unit_text[k] = tk.units[fi].text
+        n_jobs = self.n_jobs if self.n_jobs and self.n_jobs > 0 else (os.cpu_count() or 1)
+        parallel = n_jobs > 1 and len(indexed) >= 200 and "fork" in mp.get_all_start_methods()
+        if parallel:
+            parts = _run_forked(self, _df_worker, np.array(sample, dtype=np.int64), n_jobs)
+        else:
+            parts = [_df_counts(self, np.array(sample, dtype=np.int64))]
+        sh_all, sh_cnt = _merge_counts([p[0] for p in parts], [p[1] for p in parts])
+        u_all, u_cnt = _merge_counts([p[2] for p in parts], [p[3] for p in parts])
+        del parts
         n_df = len(sample)
-        sh_all, sh_cnt = (np.unique(np.concatenate(sh_parts), return_counts=True) if sh_parts
-                          else (np.zeros(0, np.uint64), np.zeros(0, np.int64)))
-        u_all, u_cnt = (np.unique(np.concatenate(u_parts), return_counts=True) if u_parts
-                        else (np.zeros(0, np.uint64), np.zeros(0, np.int64)))
-        del sh_parts, u_parts
         keep_s, keep_u = sh_cnt >= 2, u_cnt >= 2
         self.doc_freq_ = DocFreq(n_df, sh_all[keep_s], sh_cnt[keep_s].astype(np.uint32),
                                  u_all[keep_u], u_cnt[keep_u].astype(np.uint32))
@@ -209,9 +207,7 @@ class CorpusIndex:
             learned_sh = sh_all[sh_cnt >= min_docs]
             lu_mask = u_cnt >= min_docs
             learned_u = u_all[lu_mask]
-            ex = sorted(((int(c), unit_text.get(int(k), "")) for k, c in zip(u_all[lu_mask], u_cnt[lu_mask])),
-                        key=lambda x: (-x[0], x[1]))
-            examples = tuple(t for _, t in ex if t)[:200]
+            examples = _examples(indexed, sample[:300], learned_u, u_cnt[lu_mask], form_units, cfg)
         else:
             min_docs = None
             learned_sh = learned_u = np.zeros(0, np.uint64)
@@ -225,13 +221,14 @@ class CorpusIndex:
 
         # 3. signatures per zone + exact-sentence index
         self.zones_: tuple[str, ...] = tuple(sorted(set(cfg.zones.values()) | {"other"}))
+        self._zone_of: dict[str | None, int] = {s: self.zones_.index(z) for s, z in cfg.zones.items()}
+        self._zone_of[None] = self.zones_.index("other")
         self.minhasher_ = MinHasher(cfg.num_perm, cfg.seed)
         self.bands_ = optimal_bands(cfg.lsh_threshold, cfg.num_perm)
-        n_jobs = self.n_jobs if self.n_jobs and self.n_jobs > 0 else (os.cpu_count() or 1)
-        if n_jobs > 1 and len(indexed) >= 200 and "fork" in mp.get_all_start_methods():
-            parts = _parallel_features(self, len(indexed), n_jobs)
+        if parallel:
+            parts = _run_forked(self, _features_worker, np.arange(len(indexed), dtype=np.int64), n_jobs)
         else:
-            parts = [_features_range(self, 0, len(indexed))]
+            parts = [_features_of(self, np.arange(len(indexed), dtype=np.int64))]
         self.signatures_ = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, cfg.num_perm), np.uint32)
         self.sig_doc_ = np.concatenate([p[1] for p in parts]).astype(np.int32)
         self.sig_zone_ = np.concatenate([p[2] for p in parts]).astype(np.int8)
@@ -267,25 +264,29 @@ class CorpusIndex:
             self._cache.popitem(last=False)
         return p
 
-    def _features(self, doc: IndexDoc) -> _Features:
+    def _features(self, doc: IndexDoc, with_units: bool = True) -> _Features:
+        """Zone shingle sets and exact-sentence keys of ``doc`` (and its prepared units for alignment)."""
         cfg = self.config_
-        prep = self._prepare(doc)
-        units = prep.units
-        zone_of = np.array([self.zones_.index(cfg.zone(u.section)) if (u.mass and u.weight > 0) else -1
-                            for u in units], dtype=np.int16)
+        bp = self.boilerplate_
+        tk = self._tokens(doc)
+        an = analyse(tk, cfg, bp.shingles, bp.units)
+        zmap = self._zone_of
+        zone_of = np.array([zmap.get(sec, zmap[None]) for sec in tk.u_sec], dtype=np.int16)
+        ok = (an.mass > 0) & (an.weights > 0)
+        zone_of[~ok] = -1
         zone_ids, zone_sets = [], []
-        if len(prep.sh_unit):
-            z = zone_of[prep.sh_unit]
+        if len(an.sh_unit):
+            z = zone_of[an.sh_unit]
             for zi in np.unique(z[z >= 0]).tolist():
-                s = np.unique(prep.sh_hash[z == zi])
+                s = np.unique(an.sh_hash[z == zi])
                 if len(s) >= cfg.min_zone_shingles:
                     zone_ids.append(zi)
                     zone_sets.append(s)
-        keys = [u.key for u in units
-                if u.mass and u.weight > 0 and len(u.tokens) >= cfg.min_index_unit_tokens and u.mass * 2 >= len(u.tokens)]
-        ukeys = np.unique(np.array(keys, dtype=np.uint64))
+        sel = ok & (tk.u_len >= cfg.min_index_unit_tokens) & (an.mass * 2 >= tk.u_len)
+        ukeys = np.unique(tk.unit_keys[sel])
         if len(ukeys):
-            ukeys = ukeys[~in_sorted(ukeys, self.boilerplate_.units)]
+            ukeys = ukeys[~in_sorted(ukeys, bp.units)]
+        prep = prepare(tk, cfg, bp.shingles, bp.units, an) if with_units else None
         return _Features(prep, zone_ids, zone_sets, ukeys)
 
     # ------------------------------------------------------------------ public API
@@ -293,12 +294,11 @@ class CorpusIndex:
         """True when (almost) all of ``text`` is form wording or phrases most reports share."""
         self._check_fitted()
         tk = tokenize([(0, text, None)], self.config_)
-        n = len(tk.tok_unit)
+        n = len(tk.ids)
         if n == 0:
             return True
-        prep = prepare(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units)
-        own = sum(u.mass for u in prep.units)
-        return (n - own) / n >= self.config_.is_boilerplate_share
+        an = analyse(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units)
+        return (n - int(an.mass.sum())) / n >= self.config_.is_boilerplate_share
 
     def compare(self, doc: IndexDoc, other: IndexDoc) -> Match | None:
         """Align ``doc`` with ``other`` directly (an explicit --prior); same scoring as :meth:`query`."""
@@ -316,9 +316,10 @@ class CorpusIndex:
         """(document index, estimated overlap) of the documents worth aligning, best first."""
         self._check_fitted()
         cfg = self.config_
-        f = features or self._features(doc)
+        f = features or self._features(doc, with_units=False)
         stats = self.last_query_ = QueryStats()
         est: dict[int, float] = {}
+        qsig = None
         if f.zone_sets:
             offsets = np.cumsum([0] + [len(s) for s in f.zone_sets])
             qsig = self.minhasher_.signatures(np.concatenate(f.zone_sets), offsets)
@@ -355,11 +356,30 @@ class CorpusIndex:
         cands.sort(key=lambda x: (-x[1], self.docs_[x[0]].id))
         cands = cands[: cfg.max_verify]
         if cfg.member_priors and doc.member is not None and "prior" in roles:
+            # the member's own earlier reports are compared zone by zone even without an LSH
+            # collision, and aligned from a much lower estimated overlap
             have = {d for d, _ in cands}
             for d in self.member_priors_.get(doc.member, ()):
-                if d not in have and self.docs_[d].id not in excl:
-                    cands.append((d, est.get(d, 0.0)))
+                if d in have or self.docs_[d].id in excl:
+                    continue
+                v = max(est.get(d, 0.0), self._zone_estimate(d, f, qsig))
+                if v >= cfg.min_member_candidate:
+                    cands.append((d, v))
         return cands
+
+    def _zone_estimate(self, d: int, f: _Features, qsig: np.ndarray | None) -> float:
+        """Best estimated Jaccard between a zone of ``f`` and the same zone of document ``d``."""
+        if qsig is None or not len(qsig):
+            return 0.0
+        lo = np.searchsorted(self.sig_doc_, d, side="left")
+        hi = np.searchsorted(self.sig_doc_, d, side="right")
+        best = 0.0
+        for r in range(lo, hi):
+            z = int(self.sig_zone_[r])
+            if z in f.zone_ids:
+                q = qsig[f.zone_ids.index(z)]
+                best = max(best, float((self.signatures_[r] == q).mean()))
+        return best
 
     def query(self, doc: IndexDoc, *, roles: Sequence[str] = ("prior", "peer", "reference"),
               exclude_ids: Iterable[str] = (), top: int = 5) -> list[Match]:
@@ -384,6 +404,38 @@ class CorpusIndex:
         stats.returned = len(out)
         return out
 
+    def query_many(self, docs: Iterable[IndexDoc], *, roles: Sequence[str] = ("prior", "peer", "reference"),
+                   exclude_ids: Iterable[str] = (), top: int = 5, n_jobs: int = 1) -> list[list[Match]]:
+        """:meth:`query` for many reports, in order; ``n_jobs > 1`` forks that many workers.
+
+        Workers inherit the fitted index (fork, copy-on-write) and hand their matches back
+        as JSON lines in a temporary file: nothing is pickled.
+        """
+        self._check_fitted()
+        docs = list(docs)
+        exclude_ids = tuple(exclude_ids)
+        if n_jobs <= 1 or len(docs) < 2 * n_jobs or "fork" not in mp.get_all_start_methods():
+            return [self.query(d, roles=roles, exclude_ids=exclude_ids, top=top) for d in docs]
+        step = math.ceil(len(docs) / n_jobs)
+        ranges = [(s, min(len(docs), s + step)) for s in range(0, len(docs), step)]
+        ctx = mp.get_context("fork")
+        with tempfile.TemporaryDirectory(prefix="reuse-q-") as tmp:
+            procs = []
+            for k, (lo, hi) in enumerate(ranges):
+                path = os.path.join(tmp, f"{k}.jsonl")
+                pr = ctx.Process(target=_query_worker, args=(self, docs, lo, hi, path, tuple(roles), exclude_ids, top))
+                pr.start()
+                procs.append((pr, path))
+            out: list[list[Match]] = []
+            for pr, path in procs:
+                pr.join()
+                if pr.exitcode != 0:
+                    raise RuntimeError(f"query worker failed with exit code {pr.exitcode}")
+                with open(path, encoding="utf-8") as fh:
+                    for line in fh:
+                        out.append([Match.from_dict(m) for m in json.loads(line)])
+        return out
+
     def memory_bytes(self) -> dict[str, int]:
         """Bytes held by the learned numpy arrays (documents themselves not counted)."""
         self._check_fitted()
@@ -399,11 +451,57 @@ class CorpusIndex:
 
 # ----------------------------------------------------------------------------- fit workers
 
-def _features_range(index: CorpusIndex, start: int, end: int):
-    """Signatures and sentence keys of ``index.docs_[start:end]`` (run in-process or in a fork)."""
+def _df_counts(index: CorpusIndex, docs: np.ndarray):
+    """Unique shingles and sentence keys of the given documents, with document counts."""
+    cfg = index.config_
+    sh_parts, u_parts = [], []
+    for i in docs.tolist():
+        tk = tokenize(index.docs_[i].paragraphs, cfg, skip_zero_weight=True)
+        sh_parts.append(np.unique(tk.sh_hash))
+        u_parts.append(np.unique(tk.unit_keys))
+    sh, sc = _merge_counts(sh_parts, [np.ones(len(x), np.int64) for x in sh_parts])
+    uk, uc = _merge_counts(u_parts, [np.ones(len(x), np.int64) for x in u_parts])
+    return sh, sc, uk, uc
+
+
+def _merge_counts(values: list[np.ndarray], counts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Sum ``counts`` per distinct value over several (value, count) arrays."""
+    if not values:
+        return np.zeros(0, np.uint64), np.zeros(0, np.int64)
+    v = np.concatenate(values)
+    c = np.concatenate(counts).astype(np.int64)
+    if not len(v):
+        return v.astype(np.uint64), c
+    order = np.argsort(v, kind="stable")
+    v, c = v[order], c[order]
+    first = np.ones(len(v), dtype=bool)
+    first[1:] = v[1:] != v[:-1]
+    starts = np.nonzero(first)[0]
+    return v[starts], np.add.reduceat(c, starts)
+
+
+def _examples(docs, sample, keys: np.ndarray, counts: np.ndarray, form_units: np.ndarray, cfg) -> tuple[str, ...]:
+    """Texts of learned boilerplate sentences (not form wording), most frequent first."""
+    want = {int(k): int(c) for k, c in zip(keys, counts)}
+    for k in form_units.tolist():
+        want.pop(k, None)
+    text: dict[int, str] = {}
+    for i in sample:
+        tk = tokenize(docs[i].paragraphs, cfg, skip_zero_weight=True)
+        for u, k in enumerate(tk.unit_keys.tolist()):
+            if k in want and k not in text and tk.u_len[u] >= 3:
+                text[k] = tk.para_text[tk.u_para[u]][tk.u_start[u]:tk.u_end[u]]
+        if len(text) == len(want):
+            break
+    ex = sorted(((want[k], t) for k, t in text.items()), key=lambda x: (-x[0], x[1]))
+    return tuple(t for _, t in ex[:200])
+
+
+def _features_of(index: CorpusIndex, docs: np.ndarray):
+    """Signatures and sentence keys of the given documents (run in-process or in a fork)."""
     vals, lens, zdoc, zid, ukeys, udocs = [], [], [], [], [], []
-    for i in range(start, end):
-        f = index._features(index.docs_[i])
+    for i in docs.tolist():
+        f = index._features(index.docs_[i], with_units=False)
         for z, s in zip(f.zone_ids, f.zone_sets):
             vals.append(s)
             lens.append(len(s))
@@ -419,23 +517,44 @@ def _features_range(index: CorpusIndex, start: int, end: int):
             np.concatenate(udocs) if udocs else np.zeros(0, np.int32))
 
 
-_WORK: CorpusIndex | None = None
+def _features_worker(index: CorpusIndex, docs: np.ndarray, path: str) -> None:
+    sigs, zdoc, zid, uk, ud = _features_of(index, docs)
+    np.savez(path, a0=sigs, a1=zdoc, a2=zid, a3=uk, a4=ud)
 
 
-def _work(bounds: tuple[int, int]):
-    assert _WORK is not None
-    return _features_range(_WORK, *bounds)
+def _df_worker(index: CorpusIndex, docs: np.ndarray, path: str) -> None:
+    sh, sc, uk, uc = _df_counts(index, docs)
+    np.savez(path, a0=sh, a1=sc, a2=uk, a3=uc)
 
 
-def _parallel_features(index: CorpusIndex, n: int, n_jobs: int):
-    """Fork ``n_jobs`` workers that inherit the index; results come back in order."""
-    global _WORK
-    _WORK = index
-    try:
-        step = math.ceil(n / (n_jobs * 4))
-        chunks = [(s, min(n, s + step)) for s in range(0, n, step)]
-        ctx = mp.get_context("fork")
-        with ctx.Pool(n_jobs) as pool:
-            return pool.map(_work, chunks, chunksize=1)
-    finally:
-        _WORK = None
+def _query_worker(index: CorpusIndex, docs, lo, hi, path, roles, exclude_ids, top) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for d in docs[lo:hi]:
+            ms = index.query(d, roles=roles, exclude_ids=exclude_ids, top=top)
+            fh.write(json.dumps([m.to_dict() for m in ms], ensure_ascii=False) + "\n")
+
+
+def _run_forked(index: CorpusIndex, worker, items: np.ndarray, n_jobs: int) -> list[tuple[np.ndarray, ...]]:
+    """Split ``items`` into ``n_jobs`` contiguous chunks, run ``worker`` on each in a forked process.
+
+    Workers inherit the index (copy-on-write) and save their arrays as .npz; the parent
+    reads them with ``allow_pickle=False``, in chunk order.
+    """
+    step = math.ceil(len(items) / n_jobs)
+    chunks = [items[s:s + step] for s in range(0, len(items), step)]
+    ctx = mp.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="reuse-fit-") as tmp:
+        procs = []
+        for k, chunk in enumerate(chunks):
+            path = os.path.join(tmp, f"{k}.npz")
+            pr = ctx.Process(target=worker, args=(index, chunk, path))
+            pr.start()
+            procs.append((pr, path))
+        parts = []
+        for pr, path in procs:
+            pr.join()
+            if pr.exitcode != 0:
+                raise RuntimeError(f"reuse worker failed with exit code {pr.exitcode}")
+            with np.load(path, allow_pickle=False) as z:
+                parts.append(tuple(z[f"a{i}"] for i in range(len(z.files))))
+        return parts

@@ -14,8 +14,6 @@ memory is 12 bytes per (row, band), and nothing is a Python dict.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .units import mix64
@@ -78,43 +76,45 @@ def optimal_bands(threshold: float, num_perm: int, fp_weight: float = 0.3, fn_we
 
 
 class BandIndex:
-    """LSH bands over a signature matrix: ``query`` returns the rows sharing >= 1 band."""
+    """LSH bands over a signature matrix: ``query`` returns the rows sharing >= 1 band.
+
+    All bands live in one sorted array of 64-bit keys (the band number is hashed into
+    the key) with the owning row beside it: one ``searchsorted`` answers a query.
+    """
 
     def __init__(self, sigs: np.ndarray, bands: int, rows: int):
         self.bands, self.rows = bands, rows
-        self.keys: list[np.ndarray] = []
-        self.owners: list[np.ndarray] = []
-        for k in range(bands):
-            key = band_keys(sigs, k, rows)
-            order = np.argsort(key, kind="stable")
-            self.keys.append(key[order])
-            self.owners.append(order.astype(np.int32))
+        keys = all_band_keys(sigs, bands, rows).ravel()  # row-major: row r, band k at r*bands + k
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.owners = (order // bands).astype(np.int32)
 
     def query(self, sigs: np.ndarray) -> np.ndarray:
         """Rows colliding with any of ``sigs`` in any band (with repeats, one per collision)."""
-        hits = []
-        for k in range(self.bands):
-            key = band_keys(sigs, k, self.rows)
-            lo = np.searchsorted(self.keys[k], key, side="left")
-            hi = np.searchsorted(self.keys[k], key, side="right")
-            for a, b in zip(lo.tolist(), hi.tolist()):
-                if b > a:
-                    hits.append(self.owners[k][a:b])
-        if not hits:
+        if not len(self.keys) or not len(sigs):
             return np.zeros(0, dtype=np.int32)
-        return np.concatenate(hits)
+        q = all_band_keys(sigs, self.bands, self.rows).ravel()
+        lo = np.searchsorted(self.keys, q, side="left")
+        cnt = np.searchsorted(self.keys, q, side="right") - lo
+        hit = cnt > 0
+        if not hit.any():
+            return np.zeros(0, dtype=np.int32)
+        lo, cnt = lo[hit], cnt[hit]
+        idx = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
+        return self.owners[idx]
 
     @property
     def nbytes(self) -> int:
-        return sum(k.nbytes + o.nbytes for k, o in zip(self.keys, self.owners))
+        return self.keys.nbytes + self.owners.nbytes
 
 
-def band_keys(sigs: np.ndarray, band: int, rows: int) -> np.ndarray:
-    part = sigs[:, band * rows:(band + 1) * rows].astype(np.uint64)
-    h = np.full(len(sigs), np.uint64(band + 1), dtype=np.uint64)
+def all_band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n, bands) uint64 keys: the ``rows`` values of each band hashed with the band number."""
+    part = sigs[:, : bands * rows].astype(np.uint64).reshape(len(sigs), bands, rows)
+    h = np.broadcast_to(np.arange(1, bands + 1, dtype=np.uint64), (len(sigs), bands)).copy()
     with np.errstate(over="ignore"):
-        for j in range(part.shape[1]):
-            h = mix64(h * np.uint64(0x100000001B3) + part[:, j])
+        for j in range(rows):
+            h = mix64(h * np.uint64(0x100000001B3) + part[:, :, j])
     return h
 
 
@@ -127,4 +127,4 @@ def collision_probability(j: float, bands: int, rows: int) -> float:
     return 1.0 - (1.0 - j ** rows) ** bands
 
 
-__all__ = ["MinHasher", "BandIndex", "optimal_bands", "jaccard_estimate", "collision_probability", "math"]
+__all__ = ["MinHasher", "BandIndex", "all_band_keys", "optimal_bands", "jaccard_estimate", "collision_probability"]

@@ -1,21 +1,26 @@
 """Text units, shingles and boilerplate masks for copy detection.
 
-A paragraph is cut into *units*: sentences (split after ``. ! ? ;``), and
-sentences longer than ``max_unit_tokens`` syllables are cut again at commas
-into clauses. Each unit keeps its character span in the paragraph so a
-passage can be shown and anchored.
+A paragraph is cut into *units*: sentences (split after ``. ! ? ; …`` followed
+by white space), and sentences longer than ``max_unit_tokens`` syllables are
+cut again at commas into clauses. Each unit keeps its character span in the
+paragraph so a passage can be shown and anchored.
 
 Tokens are folded syllables (:func:`reportcheck.text.normalize.fold`: no case,
 no diacritics, đ -> d) with every number replaced by ``0``, so that a changed
 year or count does not break a match. Shingles are ``shingle`` consecutive
 tokens *inside one unit* (never across a sentence boundary, so reordering
-sentences keeps every shingle); a unit shorter than that is one shingle.
-All hashes are 64-bit, computed with blake2b and splitmix64: stable across
+sentences keeps every shingle); a unit shorter than that is one shingle (its
+exact hash). All hashes are 64-bit, from blake2b and splitmix64: stable across
 runs, processes and machines (Python's ``hash`` is never used).
 
-:func:`tokenize` does the part that does not depend on the fitted corpus;
-:func:`prepare` adds the boilerplate mask and the per-unit strings used for
-alignment.
+Three steps, so that fitting a large corpus never builds per-sentence Python
+objects:
+
+* :func:`tokenize` -> :class:`Tokens`: arrays only, corpus-independent;
+* :func:`analyse` -> :class:`Analysis`: boilerplate masks and per-unit own
+  content, given the fitted boilerplate (arrays only);
+* :func:`prepare` -> :class:`Prepared`: :class:`Unit` objects with the strings
+  rapidfuzz aligns, for the few reports that are actually aligned.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from hashlib import blake2b
-from typing import Iterable, Sequence
+from typing import Iterable
 
 import numpy as np
 
@@ -33,26 +38,10 @@ from reportcheck.text.normalize import fold, normalize
 from .config import ReuseConfig
 
 _SENT_END_RE = re.compile(r"(?<=[.!?;…])\s+")
-_COMMA_RE = re.compile(r",\s+")
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 _DIGIT_RE = re.compile(r"\d")
-
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
-_K = np.uint64(0x100000001B3)  # FNV prime as polynomial base
-
-_tok_cache: dict[str, tuple[str, int]] = {}
-
-
-def _tok(raw: str) -> tuple[str, int]:
-    """(folded token, its 64-bit hash) for a raw token, cached."""
-    t = _tok_cache.get(raw)
-    if t is None:
-        f = "0" if _DIGIT_RE.search(raw) else fold(raw)
-        t = (f, hash_str(f))
-        if len(_tok_cache) > 500_000:
-            _tok_cache.clear()
-        _tok_cache[raw] = t
-    return t
+_K = np.uint64(0x100000001B3)  # polynomial base for shingles
+_GOLD = np.uint64(0x9E3779B97F4A7C15)
 
 
 def hash_str(s: str) -> int:
@@ -63,42 +52,100 @@ def hash_str(s: str) -> int:
 def mix64(x: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser (vectorised, wrapping uint64 arithmetic)."""
     with np.errstate(over="ignore"):
-        z = x + np.uint64(0x9E3779B97F4A7C15)
+        z = x + _GOLD
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         return z ^ (z >> np.uint64(31))
 
 
+# ----------------------------------------------------------------------------- vocabulary
+# raw token (as written) -> id; id -> folded token and its hash. Numbers all map to "0".
+
+_VOCAB: dict[str, int] = {}
+_FOLD: list[str] = ["0"]
+_HASHES: list[int] = [hash_str("0")]
+_hash_arr = np.array(_HASHES, dtype=np.uint64)
+_ZERO = 0
+
+
+def _new_id(raw: str) -> int:
+    if _DIGIT_RE.search(raw):
+        if len(_VOCAB) < 2_000_000:
+            _VOCAB[raw] = _ZERO
+        return _ZERO
+    f = fold(raw)
+    i = len(_FOLD)
+    _FOLD.append(f)
+    _HASHES.append(hash_str(f))
+    _VOCAB[raw] = i
+    return i
+
+
+def _hashes_of(ids: np.ndarray) -> np.ndarray:
+    global _hash_arr
+    if len(_hash_arr) != len(_HASHES):
+        _hash_arr = np.array(_HASHES, dtype=np.uint64)
+    return _hash_arr[ids]
+
+
+def folded(ids) -> list[str]:
+    f = _FOLD
+    return [f[i] for i in ids]
+
+
+# ----------------------------------------------------------------------------- data
+
+@dataclass(slots=True)
+class Tokens:
+    """The corpus-independent analysis of one document (arrays)."""
+
+    ids: np.ndarray  # int32 token ids (see folded())
+    tok_unit: np.ndarray  # int32 unit of each token
+    u_para: list[int]  # per unit: paragraph index, section, char span, first token, length
+    u_sec: list[str | None]
+    u_start: list[int]
+    u_end: list[int]
+    u_tok: np.ndarray  # int64 first token of each unit
+    u_len: np.ndarray  # int64 tokens per unit
+    unit_keys: np.ndarray  # uint64 exact hash of each unit's token sequence
+    sh_hash: np.ndarray  # uint64 shingle hashes, in text order
+    sh_start: np.ndarray  # int32 first token of each shingle
+    sh_len: np.ndarray  # int32 tokens in each shingle
+    sh_unit: np.ndarray  # int32 unit of each shingle
+    para_text: dict[int, str]  # paragraph index -> normalised text
+
+    @property
+    def n_units(self) -> int:
+        return len(self.u_para)
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Boilerplate masks and own content of a tokenized document, given the fitted boilerplate."""
+
+    weights: np.ndarray  # float per unit (section weight)
+    tok_bp: np.ndarray  # bool per token
+    mass: np.ndarray  # int per unit: tokens outside boilerplate
+    n_bp: np.ndarray  # int per unit: boilerplate tokens
+    sh_unit: np.ndarray  # non-boilerplate shingles, unique per unit, sorted by (unit, hash)
+    sh_hash: np.ndarray
+
+
 @dataclass(slots=True)
 class Unit:
-    """One sentence or clause of a report."""
+    """One sentence or clause of a report, ready for alignment."""
 
     paragraph: int
     section: str | None
     start: int  # character offsets into the paragraph text
     end: int
     text: str  # the normalised text of the unit (as written)
-    tokens: list[str]  # folded syllables, numbers as "0"
-    # filled by prepare():
-    weight: float = 0.0
-    mass: int = 0  # tokens outside boilerplate
-    content: str = ""  # tokens outside boilerplate, joined by spaces (alignment string)
-    key: int = 0  # exact hash of the whole token sequence
-    shingles: np.ndarray | None = None  # non-boilerplate shingle hashes of the unit (unique, sorted)
-
-
-@dataclass(slots=True)
-class Tokens:
-    """The corpus-independent analysis of one document."""
-
-    units: list[Unit]
-    tok_unit: np.ndarray  # int32 unit index per token
-    sh_hash: np.ndarray  # uint64 shingle hashes (in text order)
-    sh_start: np.ndarray  # int32 first token of each shingle
-    sh_len: np.ndarray  # int32 tokens in each shingle
-    sh_unit: np.ndarray  # int32 unit of each shingle
-    unit_keys: np.ndarray  # uint64 exact hash per unit
-    para_text: dict[int, str]  # paragraph index -> normalised text
+    weight: float
+    mass: int  # tokens outside boilerplate
+    content: str  # tokens outside boilerplate, joined by spaces (the string rapidfuzz compares)
+    key: int  # exact hash of the whole token sequence
+    shingles: np.ndarray  # non-boilerplate shingle hashes of the unit (unique, sorted)
+    n_tokens: int
 
 
 @dataclass(slots=True)
@@ -117,6 +164,8 @@ class Prepared:
     def boilerplate_share(self) -> float:
         return self.bp_tokens_weighted / self.n_tokens_weighted if self.n_tokens_weighted else 0.0
 
+
+# ----------------------------------------------------------------------------- tokenize
 
 def _sentence_spans(text: str) -> list[tuple[int, int]]:
     spans = []
@@ -159,10 +208,7 @@ def split_units(text: str, cfg: ReuseConfig) -> list[tuple[int, int]]:
         n = len(_TOKEN_RE.findall(text, a, b))
         if n == 0:
             continue
-        if n <= cfg.max_unit_tokens:
-            out.append((a, b))
-        else:
-            out.extend(_clauses(text, a, b, cfg))
+        out.extend([(a, b)] if n <= cfg.max_unit_tokens else _clauses(text, a, b, cfg))
     return out
 
 
@@ -170,12 +216,16 @@ def tokenize(paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig
              skip_zero_weight: bool = False) -> Tokens:
     """Units, tokens and shingles of a document (no corpus knowledge needed)."""
     n = cfg.shingle
-    units: list[Unit] = []
-    tok_hashes: list[int] = []
-    ulens: list[int] = []
+    ids: list[int] = []
+    u_para: list[int] = []
+    u_sec: list[str | None] = []
+    u_start: list[int] = []
+    u_end: list[int] = []
+    u_len: list[int] = []
     para_text: dict[int, str] = {}
-    cache_get = _tok_cache.get
+    vget = _VOCAB.get
     findall = _TOKEN_RE.findall
+    maxu = cfg.max_unit_tokens
     for pidx, text, section in paragraphs:
         if not text:
             continue
@@ -188,25 +238,34 @@ def tokenize(paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig
             raw = findall(text, a, b)
             if not raw:
                 continue
-            spans = [(a, b)] if len(raw) <= cfg.max_unit_tokens else _clauses(text, a, b, cfg)
+            if len(raw) <= maxu:
+                spans = ((a, b),)
+            else:
+                spans = _clauses(text, a, b, cfg)
             for ca, cb in spans:
                 toks = raw if len(spans) == 1 else findall(text, ca, cb)
-                ft = [cache_get(t) or _tok(t) for t in toks]
-                units.append(Unit(pidx, section, ca, cb, text[ca:cb], [f for f, _ in ft]))
-                tok_hashes.extend([h for _, h in ft])
-                ulens.append(len(ft))
-    T = len(tok_hashes)
-    th = np.array(tok_hashes, dtype=np.uint64)
-    lens = np.array(ulens, dtype=np.int64)
+                tid = [vget(t) for t in toks]
+                if None in tid:
+                    tid = [i if i is not None else _new_id(t) for i, t in zip(tid, toks)]
+                ids.extend(tid)
+                u_para.append(pidx)
+                u_sec.append(section)
+                u_start.append(ca)
+                u_end.append(cb)
+                u_len.append(len(tid))
+    ids_arr = np.array(ids, dtype=np.int32)
+    th = _hashes_of(ids_arr)
+    T = len(ids_arr)
+    lens = np.array(u_len, dtype=np.int64)
     ustart = np.zeros(len(lens), dtype=np.int64)
     if len(lens):
         ustart[1:] = np.cumsum(lens)[:-1]
     tu = np.repeat(np.arange(len(lens), dtype=np.int32), lens)
-    # exact hash of each unit: position-keyed token hashes, summed (mod 2**64) per unit
+    # exact hash of each unit: position-keyed token hashes summed (mod 2**64) per unit
     if T:
         pos = (np.arange(T, dtype=np.int64) - ustart[tu]).astype(np.uint64)
         with np.errstate(over="ignore"):
-            v = mix64(th + pos * np.uint64(0x9E3779B97F4A7C15))
+            v = mix64(th + pos * _GOLD)
         keys = mix64(np.add.reduceat(v, ustart) ^ (lens.astype(np.uint64) << np.uint64(48)))
     else:
         keys = np.zeros(0, dtype=np.uint64)
@@ -231,9 +290,12 @@ def tokenize(paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig
         hashes = np.concatenate([hashes, keys[short]])[order]
         sh_len = np.concatenate([sh_len, lens[short].astype(np.int32)])[order]
     sh_unit = tu[starts] if len(starts) else np.zeros(0, dtype=np.int32)
-    return Tokens(units=units, tok_unit=tu, sh_hash=hashes, sh_start=starts, sh_len=sh_len,
-                  sh_unit=sh_unit, unit_keys=keys, para_text=para_text)
+    return Tokens(ids=ids_arr, tok_unit=tu, u_para=u_para, u_sec=u_sec, u_start=u_start, u_end=u_end,
+                  u_tok=ustart, u_len=lens, unit_keys=keys, sh_hash=hashes, sh_start=starts, sh_len=sh_len,
+                  sh_unit=sh_unit, para_text=para_text)
 
+
+# ----------------------------------------------------------------------------- boilerplate
 
 def in_sorted(values: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:
     """Boolean mask: which ``values`` are in the sorted array ``sorted_arr``."""
@@ -242,6 +304,13 @@ def in_sorted(values: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:
     idx = np.searchsorted(sorted_arr, values)
     idx[idx >= len(sorted_arr)] = 0
     return sorted_arr[idx] == values
+
+
+def _coverage(tk: Tokens, mask: np.ndarray | None = None) -> np.ndarray:
+    """Number of (selected) shingles covering each token."""
+    T = len(tk.ids)
+    st, ln = (tk.sh_start, tk.sh_len) if mask is None else (tk.sh_start[mask], tk.sh_len[mask])
+    return np.cumsum(np.bincount(st, minlength=T + 1)[:T] - np.bincount(st + ln, minlength=T + 1)[:T])
 
 
 def boilerplate_masks(tk: Tokens, bp_shingles: np.ndarray, bp_units: np.ndarray,
@@ -254,79 +323,93 @@ def boilerplate_masks(tk: Tokens, bp_shingles: np.ndarray, bp_units: np.ndarray,
     when its whole unit is a boilerplate sentence, or when any ``extra_shingles`` (the
     report's own header wording) covers it.
     """
-    T = len(tk.tok_unit)
+    T = len(tk.ids)
     sh_bp = in_sorted(tk.sh_hash, bp_shingles)
-    unit_bp = in_sorted(tk.unit_keys, bp_units)
-    # shingles covering each token, and how many of them are boilerplate (difference arrays)
-    ends = tk.sh_start + tk.sh_len
-    c = np.cumsum(np.bincount(tk.sh_start, minlength=T + 1)[:T] - np.bincount(ends, minlength=T + 1)[:T])
     if sh_bp.any():
-        cb = np.cumsum(np.bincount(tk.sh_start[sh_bp], minlength=T + 1)[:T]
-                       - np.bincount(ends[sh_bp], minlength=T + 1)[:T])
-        tok_bp = (cb == c) & (c > 0)
+        c = _coverage(tk)
+        tok_bp = (_coverage(tk, sh_bp) == c) & (c > 0)
     else:
         tok_bp = np.zeros(T, dtype=bool)
     if extra_shingles is not None and len(extra_shingles):
-        # the report's own header wording (name, unit, place): any token it covers
         ex = in_sorted(tk.sh_hash, extra_shingles)
         if ex.any():
-            ce = np.cumsum(np.bincount(tk.sh_start[ex], minlength=T + 1)[:T]
-                           - np.bincount(ends[ex], minlength=T + 1)[:T])
-            tok_bp |= ce > 0
+            tok_bp |= _coverage(tk, ex) > 0
             sh_bp |= ex
+    unit_bp = in_sorted(tk.unit_keys, bp_units)
     if unit_bp.any():
         tok_bp |= unit_bp[tk.tok_unit]
         sh_bp |= unit_bp[tk.sh_unit]
     return tok_bp, sh_bp
 
 
-def prepare(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.ndarray) -> Prepared:
-    """Mask boilerplate and build the per-unit alignment strings.
+def analyse(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.ndarray) -> Analysis:
+    """Boilerplate masks and own content per unit.
 
     Besides the corpus boilerplate, the wording of the report's own zero-weight parts
     (header, self-rating: name, unit, place, job) is boilerplate in its body, so that the
     same member's name and unit repeated in two years' reports do not read as copying.
     """
-    units = tk.units
-    weights = np.array([cfg.weight(u.section) for u in units], dtype=np.float64)
+    nu = tk.n_units
+    weights = np.array([cfg.weight(s) for s in tk.u_sec], dtype=np.float64)
     own = np.nonzero(weights <= 0)[0]
     extra = np.unique(tk.sh_hash[np.isin(tk.sh_unit, own)]) if len(own) else None
     tok_bp, sh_bp = boilerplate_masks(tk, bp_shingles, bp_units, extra)
-    # non-boilerplate shingles, unique per unit, grouped by unit
+    if len(own):
+        # a short unit (fewer tokens than a shingle, e.g. the signature's name) found in the header
+        short = np.nonzero((tk.u_len < cfg.shingle) & (weights > 0))[0]
+        if len(short):
+            head = " " + " | ".join(" ".join(folded(tk.ids[tk.u_tok[u]: tk.u_tok[u] + tk.u_len[u]].tolist()))
+                                    for u in own.tolist()) + " "
+            for u in short.tolist():
+                s, k = int(tk.u_tok[u]), int(tk.u_len[u])
+                if f" {' '.join(folded(tk.ids[s:s + k].tolist()))} " in head:
+                    tok_bp[s:s + k] = True
+                    sh_bp |= tk.sh_unit == u
+    n_bp = np.bincount(tk.tok_unit, weights=tok_bp, minlength=nu).astype(np.int64) if nu else np.zeros(0, np.int64)
+    mass = tk.u_len - n_bp
     keep = ~sh_bp
-    sh_u = tk.sh_unit[keep]
-    sh_h = tk.sh_hash[keep]
+    sh_u, sh_h = tk.sh_unit[keep], tk.sh_hash[keep]
     if len(sh_u):
         order = np.lexsort((sh_h, sh_u))
         sh_u, sh_h = sh_u[order], sh_h[order]
         first = np.ones(len(sh_u), dtype=bool)
         first[1:] = (sh_u[1:] != sh_u[:-1]) | (sh_h[1:] != sh_h[:-1])
         sh_u, sh_h = sh_u[first], sh_h[first]
-    bounds = np.searchsorted(sh_u, np.arange(len(units) + 1))
-    lens = np.bincount(tk.tok_unit, minlength=len(units)) if len(units) else np.zeros(0, np.int64)
-    nbp = np.bincount(tk.tok_unit, weights=tok_bp, minlength=len(units)).astype(np.int64) if len(units) else lens
-    n_w = float((weights * lens).sum())
-    bp_w = float((weights * nbp).sum())
-    content_w = 0.0
-    pos = 0
+    return Analysis(weights=weights, tok_bp=tok_bp, mass=mass, n_bp=n_bp, sh_unit=sh_u, sh_hash=sh_h)
+
+
+def prepare(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.ndarray,
+            an: Analysis | None = None) -> Prepared:
+    """:func:`analyse`, then build the units with their alignment strings."""
+    an = an or analyse(tk, cfg, bp_shingles, bp_units)
+    nu = tk.n_units
+    bounds = np.searchsorted(an.sh_unit, np.arange(nu + 1))
     keys = tk.unit_keys.tolist()
-    for ui, u in enumerate(units):
-        k = len(u.tokens)
-        nb = int(nbp[ui])
-        u.weight = float(weights[ui])
-        u.key = keys[ui]
-        u.mass = k - nb
-        if u.mass:
-            if nb:
-                mask = tok_bp[pos: pos + k].tolist()
-                u.content = " ".join(t for t, b in zip(u.tokens, mask) if not b)
+    mass = an.mass.tolist()
+    n_bp = an.n_bp.tolist()
+    wts = an.weights.tolist()
+    ids = tk.ids
+    units: list[Unit] = []
+    content_w = 0.0
+    empty = an.sh_hash[0:0]
+    for ui in range(nu):
+        s, k = int(tk.u_tok[ui]), int(tk.u_len[ui])
+        m = mass[ui]
+        if m:
+            toks = folded(ids[s:s + k].tolist())
+            if n_bp[ui]:
+                bp = an.tok_bp[s:s + k].tolist()
+                content = " ".join(t for t, b in zip(toks, bp) if not b)
             else:
-                u.content = " ".join(u.tokens)
-            u.shingles = sh_h[bounds[ui]: bounds[ui + 1]]
-            content_w += u.weight * u.mass
+                content = " ".join(toks)
+            sh = an.sh_hash[bounds[ui]: bounds[ui + 1]]
+            content_w += wts[ui] * m
         else:
-            u.content = ""
-            u.shingles = sh_h[0:0]
-        pos += k
-    return Prepared(units=units, n_tokens_weighted=n_w, bp_tokens_weighted=bp_w, content_weight=content_w,
-                    para_text=tk.para_text, sh_unit=sh_u, sh_hash=sh_h)
+            content, sh = "", empty
+        p = tk.u_para[ui]
+        a, b = tk.u_start[ui], tk.u_end[ui]
+        units.append(Unit(p, tk.u_sec[ui], a, b, tk.para_text[p][a:b], wts[ui], m, content, keys[ui], sh, k))
+    lens = tk.u_len
+    return Prepared(units=units, n_tokens_weighted=float((an.weights * lens).sum()),
+                    bp_tokens_weighted=float((an.weights * an.n_bp).sum()), content_weight=content_w,
+                    para_text=tk.para_text, sh_unit=an.sh_unit, sh_hash=an.sh_hash)

@@ -48,8 +48,18 @@ def section_fold(analysis: Analysis, sid: str) -> str:
     return fold(analysis.section_text(sid))
 
 
+_EN_SUFFIX = re.compile(r"(?:ations?|ing|ed|es|s)$")
+
+
+def _stem(token: str) -> str:
+    """Crude English stemming (reconciliations ~ reconciliation ~ reconcile); Vietnamese syllables are left alone."""
+    if len(token) > 4 and token.isascii() and not token.isdigit():
+        return _EN_SUFFIX.sub("", token) or token
+    return token
+
+
 def content_syllables(text: str) -> set[str]:
-    return {t for t in re.findall(r"\w+", fold(text)) if len(t) > 1 and t not in _STOP_SYLL and not t.isdigit()}
+    return {_stem(t) for t in re.findall(r"\w+", fold(text)) if len(t) > 1 and t not in _STOP_SYLL and not t.isdigit()}
 
 
 def overlap(a: str, b: str) -> float:
@@ -78,24 +88,44 @@ def answers(limitation: str, remedies: str) -> bool:
 
 
 def is_cause(text: str) -> bool:
-    return has_phrase(fold(text), lexicon()["cause"]["markers"]) is not None
+    lex = lexicon()["cause"]
+    return has_phrase(fold(text), lex["markers"]) is not None or has_phrase(lower(text), lex["markers_vi"]) is not None
+
+
+_CLAUSE_SPLIT = re.compile(r"[;,.:]|\s-\s")
 
 
 def is_subjective(text: str) -> bool:
-    return has_phrase(fold(text), lexicon()["subjective"]["phrases"]) is not None
+    """A cause that is the writer's own: a subjective cue in a clause whose subject is not someone else."""
+    lex = lexicon()
+    third = lex["subjective"]["third_party"]
+    for clause in _CLAUSE_SPLIT.split(fold(text)):
+        cue = has_phrase(clause, lex["subjective"]["phrases"])
+        if cue is None:
+            continue
+        before = clause[: clause.find(cue)]
+        if has_phrase(before, third) is None:
+            return True
+    return False
 
 
 def is_objective(text: str) -> bool:
     return has_phrase(fold(text), lexicon()["objective"]["phrases"]) is not None
 
 
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
 def is_concrete(text: str) -> bool:
-    """A number, percentage, date, named output or award: a "concrete product"."""
-    if _NUMBER.search(strip_label(text)):
+    """A number, percentage, date, named output or award: a "concrete product".
+
+    A bare year ("Năm 2023, bản thân luôn hoàn thành tốt…") is not one.
+    """
+    if _NUMBER.search(_YEAR.sub(" ", strip_label(text))):
         return True
     lex = lexicon()["concrete"]
     f = fold(text)
-    if has_phrase(f, lex["phrases"]) is not None or has_time(text):
+    if has_phrase(f, lex["phrases"]) is not None:
         return True
     if _made_output(tuple(lex["made"]), tuple(lex["outputs"])).search(f):
         return True
@@ -122,5 +152,31 @@ def _count_pattern(numbers: tuple[str, ...], nouns: tuple[str, ...]) -> re.Patte
     return re.compile(rf"(?<!\w)(?:{num})(?:\s+(?:{num}))*\s+(?:{noun})(?!\w)")
 
 
-def is_deadline(text: str) -> bool:
-    return has_time(text)
+def is_deadline(text: str, year: int | None = None) -> bool:
+    """A time the remedy is due: a time expression introduced as a deadline, or a later year.
+
+    Clause by clause: "như đã xảy ra ở quý I năm 2023" (when the fault happened) and
+    "dự toán năm 2024" (a budget year) are times, not deadlines.
+    """
+    from ..annotate import deadline_spans
+
+    lex = lexicon()["time"]
+    for clause in _CLAUSE_SPLIT.split(fold(text)):
+        spans = deadline_spans(clause)
+        if not spans or has_phrase(clause, lex["past"]):
+            continue
+        for start, _end, found in spans:
+            before = clause[max(0, start - 14):start]
+            if has_phrase(before + " ", lex["deadline_lead"]) or has_phrase(found, lex["deadline_lead"]):
+                return True
+            years = [int(y) for y in _YEAR.findall(found)]
+            if years:
+                if year is not None and max(years) > year and _FUTURE.search(clause):
+                    return True
+            elif not _PAST.search(before):
+                return True
+    return False
+
+
+_FUTURE = re.compile(r"\b(se|phan dau|du kien|ke hoach|dang ky|will|plan to|aim to)\b")
+_PAST = re.compile(r"\b(da|o|vao|tai|trong nam qua|hoi|in|during)\s*$")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from ..annotate import has_phrase, lexicon
 from ..model import Analysis, Finding
 from ..registry import Context, label, rule
-from ..text.normalize import count_words, fold
+from ..text.normalize import count_words, fold, lower
 from ._facts import is_concrete, section_items
 
 _RANK = {"not_complete": 0, "complete": 1, "good": 2, "excellent": 3}
@@ -63,8 +63,12 @@ def _mentions(analysis: Analysis, key: str) -> list[tuple[int, str]]:
     return out
 
 
-_MONTHS_RE = re.compile(r"(\d{1,2}|mot|hai|ba|bon|tu|nam|sau|bay|tam|chin|muoi)\s*(thang|months?)")
-_WORD_NUM = {"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9, "muoi": 10}
+_MONTHS_RE = re.compile(
+    r"(?<!\w)(\d{1,2}|một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười|one|two|three|four|five|six|seven|eight|nine|ten)"
+    r"\s*(?:tháng|months?)(?!\w)"
+)
+_WORD_NUM = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10,
+             "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 
 
 _DATE_RANGE_RE = re.compile(
@@ -72,11 +76,28 @@ _DATE_RANGE_RE = re.compile(
 )
 
 
+_MONTH_NAMES = ("january february march april may june july august september october november december").split()
+_EN_RANGE_RE = re.compile(
+    r"(\d{1,2})?\s*(" + "|".join(_MONTH_NAMES) + r")\s*(\d{1,2})?,?\s*((?:19|20)\d\d)?\s*(?:to|until|till|-|through)\s*"
+    r"(\d{1,2})?\s*(" + "|".join(_MONTH_NAMES) + r")\s*(\d{1,2})?,?\s*((?:19|20)\d\d)?"
+)
+
+
 def _range_months(text: str) -> float:
-    """Length in months of a "từ 05/02/2024 đến 20/5/2024" style range, 0 when none."""
+    """Length in months of a "từ 05/02/2024 đến 20/5/2024" or "from 1 March to 30 June" range, 0 when none."""
     import datetime as dt
 
     best = 0.0
+    for m in _EN_RANGE_RE.finditer(text.lower()):
+        d1a, mo1, d1b, y1, d2a, mo2, d2b, y2 = m.groups()
+        y = int(y2 or y1 or 2000)
+        try:
+            start = dt.date(int(y1 or y), _MONTH_NAMES.index(mo1) + 1, int(d1a or d1b or 1))
+            end = dt.date(y, _MONTH_NAMES.index(mo2) + 1, int(d2a or d2b or 28))
+        except ValueError:
+            continue
+        if end > start:
+            best = max(best, (end - start).days / 30.4)
     for m in _DATE_RANGE_RE.finditer(text):
         d1, m1, y1, d2, m2, y2 = m.groups()
         y2 = int(y2 or y1 or 2000)
@@ -98,7 +119,7 @@ def _sick_months(text: str) -> float:
     for m in _SPAN_RE.finditer(fold(text)):
         per_month = 4.345 if m.group(2).startswith(("tuan", "week")) else 30.4
         best = max(best, int(m.group(1)) / per_month)
-    for m in _MONTHS_RE.finditer(fold(text)):
+    for m in _MONTHS_RE.finditer(lower(text)):
         n = m.group(1)
         best = max(best, int(n) if n.isdigit() else _WORD_NUM.get(n, 0))
     return best
@@ -120,7 +141,7 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
         )
 
     if _RANK[high] >= _RANK["good"]:
-        hits = _mentions(analysis, "discipline")
+        hits = [h for h in _mentions(analysis, "discipline") if _falls_on_writer(analysis, h[1])]
         if hits:
             yield finding("bản kiểm điểm có nêu bị xử lý kỷ luật trong năm",
                           "the report admits a disciplinary measure this year", hits[0][0], hits[0][1], "discipline")
@@ -143,11 +164,38 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
                       "the party rating is above the civil-servant rating", r.paragraph, None, "party_above_civil")
 
 
+def _falls_on_writer(analysis: Analysis, text: str) -> bool:
+    """In an individual's report the measure must be the writer's own, not one the writer imposed."""
+    if analysis.kind == "collective":
+        return True
+    lex = lexicon()["discipline"]
+    f = fold(text)
+    if has_phrase(f, lex["imposed"]):
+        return False
+    return has_phrase(f + " ", lex["self_markers"]) is not None
+
+
+_RATIO_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\s+(?:chi tieu|nhiem vu|muc tieu|targets?|tasks?)")
+
+
 def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
-    """Missed targets: any for "excellent" (100% of targets required), key ones for "good"."""
-    lex = lexicon()
+    """Missed targets: any for "excellent" (100% of targets required), key ones for "good".
+
+    Found by cue phrases, by "chỉ tiêu … không đạt" with words in between, or by a
+    completion ratio such as "4/10 nhiệm vụ trọng tâm" (below one half is always key: QĐ 124 Art. 12.4).
+    """
+    lex = lexicon()["failed_targets"]
+    patterns = lex.setdefault("_patterns", [re.compile(p) for p in lex["patterns"]])
     out = []
-    for paragraph, text in _mentions(analysis, "failed_targets"):
-        if rating == "excellent" or has_phrase(fold(text), lex["failed_targets"]["key_target"]):
-            out.append((paragraph, text))
+    for s in analysis.sentences:
+        if s.section in ("prior_remediation", "remedies"):
+            continue
+        f = fold(s.text)
+        ratio = [(int(a), int(b)) for a, b in _RATIO_RE.findall(f) if 0 < int(b) and int(a) < int(b)]
+        below_half = any(a / b < 0.5 for a, b in ratio)
+        missed = below_half or has_phrase(f, lex["phrases"]) or any(p.search(f) for p in patterns)
+        if not missed or has_phrase(f, lexicon()["discipline"]["negations"]) or not _this_year(analysis, f):
+            continue
+        if rating == "excellent" or below_half or has_phrase(f, lex["key_target"]):
+            out.append((s.paragraph, s.text))
     return out

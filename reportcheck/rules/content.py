@@ -26,7 +26,16 @@ def _limitation_items(analysis: Analysis) -> list[Item]:
     same = causes is not None and lim.node == causes.node
     if same:  # "II. Hạn chế, khuyết điểm và nguyên nhân" without sub-items: drop the cause sentences
         items = [it for it in items if not _starts_as_cause(it.text)]
-    return [it for it in items if count_words(it.text) >= 3]
+    return [it for it in items if count_words(it.text) >= 3 and _states_shortcoming(analysis, it)]
+
+
+def _states_shortcoming(analysis: Analysis, item: Item) -> bool:
+    """False for an entry that reports a remedy or a result rather than a shortcoming."""
+    if has_phrase(fold(item.text), lexicon()["cause"]["remediated"]):
+        return False
+    roles = {s.role for s in analysis.sentences if s.paragraph == item.paragraph and s.text in item.text + " "}
+    roles = roles or {s.role for s in analysis.sentences if s.paragraph == item.paragraph}
+    return not roles or bool(roles & {"shortcoming", "cause"})
 
 
 def _starts_as_cause(text: str) -> bool:
@@ -132,7 +141,12 @@ def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Findi
 
 
 def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx: Context) -> list[bool] | None:
-    """Which limitations have a cause, or None when the report does not pair them item by item."""
+    """Which limitations have a cause, or None when the causes cannot be tied to single limitations.
+
+    Causes are tied to limitations by ordinals ("hạn chế thứ nhất", "(2)") or, when every cause
+    entry is short and echoes particular limitations, by the words they share. A long cause
+    paragraph is read as explaining all limitations.
+    """
     if len(items) < 2:
         return None
     if not causes:  # every cause written inside a limitation: the others have none
@@ -140,16 +154,18 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
     refs = _referenced(causes)
     if refs and max(refs) <= len(items):
         return [ok or (i + 1) in refs for i, ok in enumerate(inline)]
-    # Paired lists: at least two short cause entries, most limitations echoed by one of them.
-    short = [c for c in causes if count_words(c.text) <= ctx.thresholds.get("paired_cause_words", 45)]
-    if len(short) < 2 or len(short) < len(causes):
-        return None
-    echo = ctx.thresholds.get("cause_link_overlap", 0.34)
-    none = ctx.thresholds.get("cause_unlinked_overlap", 0.15)
-    best = [max(overlap(it.text, c.text) for c in causes) for it in items]
-    if sum(b >= echo for b in best) < max(2, len(items) // 2):
-        return None
-    return [ok or b >= none for ok, b in zip(inline, best)]
+    echo = ctx.thresholds["cause_link_overlap"]
+    weak = ctx.thresholds["cause_unlinked_overlap"]
+    echoed: set[int] = set()
+    for c in causes:
+        hits = {i for i, it in enumerate(items) if overlap(it.text, c.text) >= echo}
+        if not hits:
+            return None  # a general cause: it may explain any limitation
+        if len(hits) > 1 and count_words(c.text) > ctx.thresholds["paired_cause_words"]:
+            return None  # a long paragraph going through several limitations in its own words
+        echoed |= hits
+    return [ok or i in echoed or any(overlap(it.text, c.text) >= weak for c in causes)
+            for i, (it, ok) in enumerate(zip(items, inline))]
 
 
 @rule("RC203")
@@ -165,15 +181,15 @@ def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
 
 
 def _subjective_heading_with_text(analysis: Analysis) -> bool:
-    """A "Nguyên nhân chủ quan:" sub-heading followed by real text (not "không có")."""
-    for index, node in analysis.headings.items():
-        if node.endswith(".b") and "chu quan" in fold(analysis.heading_text.get(index, "")) or fold(
-            analysis.heading_text.get(index, "")).startswith(("ve chu quan", "chu quan", "subjective")):
-            rest = analysis.heading_rest.get(index, "")
-            following = analysis.document.paragraphs[index + 1].text if index + 1 < len(analysis.document.paragraphs) else ""
-            text = rest or following
-            if count_words(text) >= 4 and not _is_none(text):
-                return True
+    """A "Nguyên nhân chủ quan:" part whose text is not, in fact, only circumstances."""
+    paras = analysis.document.paragraphs
+    for index in analysis.headings:
+        head = fold(analysis.heading_text.get(index, ""))
+        if not (head.startswith(("ve chu quan", "chu quan", "subjective")) or "nguyen nhan chu quan" in head):
+            continue
+        text = analysis.heading_rest.get(index) or (paras[index + 1].text if index + 1 < len(paras) else "")
+        if count_words(text) >= 4 and not _is_none(text) and (is_subjective(text) or not is_objective(text)):
+            return True
     return False
 
 
@@ -186,10 +202,10 @@ def remedy_without_deadline(analysis: Analysis, ctx: Context) -> Iterator[Findin
     items = _remedy_items(analysis)
     if not items:
         return
-    if any(is_deadline(it.text) for it in items):
+    if any(is_deadline(it.text, analysis.year) for it in items):
         return
     sec = analysis.sections["remedies"]
-    if sec.heading and is_deadline(sec.heading):
+    if sec.heading and is_deadline(sec.heading, analysis.year):
         return
     vague = has_phrase(fold(" ".join(it.text for it in items)), lexicon()["time"]["vague"])
     yield ctx.finding("RC204", section="remedies", paragraph=items[0].paragraph, evidence=items[0].text,
@@ -234,20 +250,21 @@ _LEADER_ITEMS = ("leadership", "innovation", "exemplary")
 
 @rule("RC207")
 def leader_items_thin(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    """Each leader item (02B I.3–I.5) says something particular: a fact, figure, date or named output."""
     if analysis.kind != "leader" or analysis.form not in ("2023", "2025"):
         return
-    minimum = ctx.thresholds.get("leader_item_words", 25)
+    minimum = ctx.thresholds["leader_item_min_words"]
     for sid in _LEADER_ITEMS:
         sec = analysis.sections.get(sid)
-        if sec is not None and sec.words >= minimum and (
-            sid != "leadership" or any(is_concrete(it.text) for it in section_items(analysis, sid))
-        ):
+        if sec is not None and sec.words >= minimum and any(is_concrete(it.text) for it in section_items(analysis, sid)):
             continue
         yield ctx.finding(
             "RC207", section=sid, paragraph=sec.first if sec else None,
             evidence=analysis.section_text(sid)[:200] if sec else None,
-            vi={"item": label("section", sid, "vi"), "state": "chưa có" if sec is None else f"chỉ có {sec.words} từ"},
-            en={"item": label("section", sid, "en"), "state": "missing" if sec is None else f"only {sec.words} words"},
+            vi={"item": label("section", sid, "vi"),
+                "state": "chưa có" if sec is None else "chỉ có lời chung chung, không có việc cụ thể"},
+            en={"item": label("section", sid, "en"),
+                "state": "missing" if sec is None else "only general words, no particular fact"},
         )
 
 

@@ -1,0 +1,169 @@
+"""Per-rule examples: reports that must trigger a rule and reports that must not.
+
+Each example in ``rule_examples/examples.toml`` starts from one of the clean base
+reports in ``rule_examples/base/*.toml`` and edits it (see that file's header for
+the fields). The edited report is written as a .txt file, read with the ordinary
+reader and checked with the whole pipeline; the test then asserts that the named
+rule fired (``expect = "fail"``) or did not fire (``expect = "pass"``). Only that
+rule is asserted: an edit may well trigger other rules too.
+
+An example carrying ``xfail = "reason"`` documents a case the rule gets wrong
+today; it runs as a strict xfail, so it turns into an error once the rule is fixed
+and the marker must then be removed.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from reportcheck.io import read_document
+from reportcheck.pipeline import check_document
+from reportcheck.registry import all_rules
+
+HERE = Path(__file__).resolve().parent / "rule_examples"
+BASE_DIR = HERE / "base"
+EXAMPLES = HERE / "examples.toml"
+
+EXAMPLE_KEYS = {"rule", "expect", "base", "note", "replace", "append", "drop", "heading", "head", "flatten", "xfail"}
+MIN_PER_SIDE = 3
+
+
+@lru_cache(maxsize=None)
+def load_base(name: str) -> dict:
+    return tomllib.loads((BASE_DIR / f"{name}.toml").read_text(encoding="utf-8"))
+
+
+def base_names() -> list[str]:
+    return sorted(p.stem for p in BASE_DIR.glob("*.toml"))
+
+
+def load_examples() -> list[dict]:
+    return tomllib.loads(EXAMPLES.read_text(encoding="utf-8"))["example"]
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def render(base: dict, example: dict | None = None) -> str:
+    """The report text: head lines, then each part's heading line and body lines.
+
+    Edits, applied per part id: ``drop`` removes the part (heading and body),
+    ``heading`` retypes its heading ("" removes the heading line only),
+    ``replace`` swaps its body, ``append`` adds lines after its body; ``head``
+    replaces the letterhead/title lines; ``flatten`` writes every part without
+    its heading line (a report typed as one run of paragraphs).
+    """
+    ex = example or {}
+    ids = {p["id"] for p in base["part"]}
+    for key in ("replace", "append", "heading"):
+        unknown = set(ex.get(key, {})) - ids
+        assert not unknown, f"{key}: unknown part ids {sorted(unknown)}"
+    unknown = set(ex.get("drop", [])) - ids
+    assert not unknown, f"drop: unknown part ids {sorted(unknown)}"
+
+    out = _lines(ex.get("head", base["head"]))
+    for part in base["part"]:
+        pid = part["id"]
+        if pid in ex.get("drop", []):
+            continue
+        heading = ex.get("heading", {}).get(pid, part["heading"])
+        if heading.strip() and not ex.get("flatten", False):
+            out.append(heading.strip())
+        out += _lines(ex.get("replace", {}).get(pid, part["body"]))
+        out += _lines(ex.get("append", {}).get(pid, ""))
+    return "\n".join(out) + "\n"
+
+
+def check_text(text: str, tmp_path: Path, name: str = "report.txt"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return check_document(read_document(path))
+
+
+def _example_id(ex: dict, n: int) -> str:
+    return f"{ex['rule']}-{ex['expect']}-{n}"
+
+
+def _params() -> list:
+    params, seen = [], Counter()
+    for ex in load_examples():
+        seen[(ex["rule"], ex["expect"])] += 1
+        marks = [pytest.mark.xfail(strict=True, reason=ex["xfail"])] if "xfail" in ex else []
+        params.append(pytest.param(ex, id=_example_id(ex, seen[(ex["rule"], ex["expect"])]), marks=marks))
+    return params
+
+
+# RC3xx rules compare a report with other reports (last year's, peers', published samples:
+# ``ctx.extras``); one edited report cannot exercise them, so they need a harness of their own.
+REUSE_PREFIX = "RC3"
+
+
+def _document_rules() -> list:
+    """Rules that judge one report on its own (scope "document", not the reuse family)."""
+    return [r for r in all_rules() if r.scope == "document" and not r.code.startswith(REUSE_PREFIX)]
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", base_names())
+def test_base_report_is_clean(name: str, tmp_path: Path) -> None:
+    """Each base report alone is a clean reference: no rule fires on it."""
+    result = check_text(render(load_base(name)), tmp_path, f"{name}.txt")
+    assert [(f.rule, f.section, f.evidence) for f in result.findings] == []
+
+
+def test_examples_are_well_formed() -> None:
+    names = {r.name for r in _document_rules()}
+    bases = set(base_names())
+    for n, ex in enumerate(load_examples()):
+        where = f"example #{n + 1} ({ex.get('rule')}, {ex.get('note', '')[:40]!r})"
+        assert set(ex) <= EXAMPLE_KEYS, f"{where}: unknown keys {sorted(set(ex) - EXAMPLE_KEYS)}"
+        assert ex["rule"] in names, f"{where}: unknown rule"
+        assert ex["expect"] in ("fail", "pass"), f"{where}: expect must be fail or pass"
+        assert ex["base"] in bases, f"{where}: unknown base"
+        assert ex.get("note"), f"{where}: every example says what it shows"
+        render(load_base(ex["base"]), ex)  # edits name existing parts
+
+
+def test_every_rule_has_examples_both_ways() -> None:
+    count = Counter((ex["rule"], ex["expect"]) for ex in load_examples())
+    short = [
+        (r.name, expect, count[(r.name, expect)])
+        for r in _document_rules()
+        for expect in ("fail", "pass")
+        if count[(r.name, expect)] < MIN_PER_SIDE
+    ]
+    assert short == [], f"rules with fewer than {MIN_PER_SIDE} examples on a side: {short}"
+
+
+def test_examples_differ() -> None:
+    """No two examples of a rule make the same edit."""
+    seen = {}
+    for ex in load_examples():
+        key = (ex["rule"], ex["base"], repr({k: ex.get(k) for k in sorted(EXAMPLE_KEYS - {"note", "xfail", "expect"})}))
+        assert key not in seen, f"duplicate example for {ex['rule']}: {ex['note']!r} and {seen[key]!r}"
+        seen[key] = ex["note"]
+
+
+@pytest.mark.parametrize("example", _params())
+def test_rule_example(example: dict, tmp_path: Path) -> None:
+    text = render(load_base(example["base"]), example)
+    result = check_text(text, tmp_path)
+    fired = [f for f in result.findings if f.rule == example["rule"]]
+    if example["expect"] == "fail":
+        assert fired, (
+            f"{example['rule']} did not fire: {example['note']}\n"
+            f"other findings: {sorted({f.rule for f in result.findings})}"
+        )
+    else:
+        assert not fired, (
+            f"{example['rule']} fired but should not: {example['note']}\n"
+            + "\n".join(f"  {f.message.vi} | {f.evidence}" for f in fired)
+        )
