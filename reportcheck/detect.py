@@ -85,6 +85,12 @@ def detect_year(doc: Document) -> int | None:
     return None
 
 
+def detect_variant(doc: Document) -> str | None:
+    """'2c' for a Mẫu 2C report (HD 43: members outside the political system), else None."""
+    head = "\n".join(fold(p.display) for p in doc.paragraphs[: markers()["head_paragraphs"]])
+    return "2c" if any(_has(head, ph) for ph in markers()["kind"]["member_2c"]) else None
+
+
 def detect_markers(doc: Document) -> tuple[str | None, str | None, str | None]:
     """(form, kind, evidence) from explicit form codes, regulations and title lines."""
     cfg = markers()

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .detect import detect_language, detect_markers, detect_member, detect_year, form_from_year
+from .detect import detect_language, detect_markers, detect_member, detect_variant, detect_year, form_from_year
 from .model import Analysis, Document, Finding, SEVERITY_ORDER
 from .annotate import annotate
 from .rating import read_rating
@@ -91,7 +91,7 @@ def analyse(doc: Document) -> Analysis:
     form = form or form_from_year(a.year)
     form, kind = _choose_layout(doc, form, kind, cands)
     a.form, a.kind = form, kind
-    rubric = rubric_for(form if form != "unknown" else "2023", kind)
+    rubric = rubric_for(form if form != "unknown" else "2023", kind, detect_variant(doc))
     segment(a, rubric, cands)
     if not a.headings:
         a.form = "unknown" if evidence is None else a.form

@@ -40,6 +40,7 @@ RUBRIC_FOR = {
     ("legacy", "member"): "legacy",
     ("legacy", "leader"): "legacy",
     ("legacy", "collective"): "collective",
+    ("2025", "member-2c"): "2025-2c",
 }
 
 
@@ -111,7 +112,8 @@ def _merge(stem: str) -> dict:
         nodes.insert(pos, new)
     merged = {**base, **{k: v for k, v in data.items() if k not in ("node", "extends")}}
     merged["node"] = nodes
-    merged["required"] = list(base.get("required", [])) + list(data.get("required_add", []))
+    if "required" not in data:
+        merged["required"] = list(base.get("required", [])) + list(data.get("required_add", []))
     return merged
 
 
@@ -162,8 +164,9 @@ def load_rubric(stem: str) -> Rubric:
     return rubric
 
 
-def rubric_for(form: str, kind: str) -> Rubric:
-    stem = RUBRIC_FOR.get((form, kind))
+def rubric_for(form: str, kind: str, variant: str | None = None) -> Rubric:
+    stem = RUBRIC_FOR.get((form, f"{kind}-{variant}")) if variant else None
+    stem = stem or RUBRIC_FOR.get((form, kind))
     if stem is None:
         stem = "collective" if kind == "collective" else "2023-member"
     return load_rubric(stem)

@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 
 from .model import Analysis, Paragraph, Section
 from .rubric import Node, Rubric
@@ -28,7 +29,7 @@ from .text.normalize import count_words, fold, phrase_pattern
 
 _ROMAN = r"[IVX]{1,4}"
 _LABEL_RE = re.compile(
-    rf"^(?:(?:phan|muc|part|section|chuong)\s+)?"
+    rf"^(?:(?:phần|phan|mục|muc|chương|chuong|part|section)(?:\s+thứ)?\s+)?"
     rf"(?P<label>{_ROMAN}|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}|[a-zA-Z])"
     rf"(?P<punct>\s*[.):/\-]+\s*|\s+(?=[-:]))"
 )
@@ -49,6 +50,8 @@ class Candidate:
 
 
 def _label_kind(label: str) -> str:
+    if label.startswith("P") and len(label) > 1:
+        return "part"
     if re.fullmatch(_ROMAN, label):
         return "roman"
     if label[0].isdigit():
@@ -56,8 +59,15 @@ def _label_kind(label: str) -> str:
     return "letter"
 
 
+_PART_RE = re.compile(r"^(?:phần|phan|part)\s+(?:thứ|thu|the)?\s*(\w+)\s*[.:\-]\s*", re.IGNORECASE)
+_TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
+
+
 def _split_label(text: str) -> tuple[str | None, str]:
-    """Split a typed numbering label off the text: ('II', 'Hạn chế…')."""
+    """Split a typed numbering label off the text: ('II', 'Hạn chế…'); "Phần thứ hai: …" -> ('P2', '…')."""
+    part = _PART_RE.match(text)
+    if part and part.end() < len(text):
+        return f"P{part.group(1)}", text[part.end():]
     m = _LABEL_RE.match(text)
     if m and m.end() < len(text) and (text[m.end()].isalpha() or text[m.end()] in "\"'("):
         label = m.group("label")
@@ -127,7 +137,8 @@ def candidate(p: Paragraph) -> Candidate | None:
         return None
     if not strong and kind is None and not rest:
         return None
-    return Candidate(p.index, head, fold(head), rest, label, kind, strong)
+    # a note in brackets at the end ("(nếu có)", "(tự chấm 56/70 điểm)") says nothing about which part it is
+    return Candidate(p.index, head, fold(_TRAILING_NOTE.sub("", head) or head), rest, label, kind, strong)
 
 
 def _tokens(s: str) -> list[str]:
@@ -136,6 +147,7 @@ def _tokens(s: str) -> list[str]:
 
 @lru_cache(maxsize=32768)
 def _variant_score(head: str, variant: str) -> float:
+    head, variant = default_process(head), default_process(variant)  # punctuation would split tokens apart
     head_tokens = _tokens(head)
     if not head_tokens:
         return 0.0
@@ -265,7 +277,7 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
     for sid in _section_ids(rubric):
         covering = [
             spans[k] for k in spans
-            if sid in spans[k][2].node.covers
+            if sid in _covers(spans[k][2])
             or (sid in spans[k][2].node.covers_alone and not _child_covers(rubric, k, sid, matched_keys)
                 and _names_topic(spans[k][2], sid))
         ]
@@ -283,9 +295,9 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
         first = min(s[0] for s in chosen)
         last = max([first, *body])
         lead = chosen[0][2]
+        nodes_cover = _covers(lead) or lead.node.covers_alone
         if sid in lead.node.covers_alone and not body and _has_matched_child(rubric, lead.node.key, matched_keys):
             continue  # "II. Hạn chế … và nguyên nhân" whose sub-items hold only the limitations
-        nodes_cover = lead.node.covers or lead.node.covers_alone
         sections[sid] = Section(
             id=sid, present=True, heading=lead.cand.head, first=first, last=last,
             words=sum(count_words(analysis.para_body(i)) for i in body),
@@ -303,6 +315,19 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
     analysis.sections = sections
     _assign_paragraphs(analysis, owner, rubric)
     _content_fallback(analysis, rubric)
+
+
+def _covers(match: Match) -> tuple[str, ...]:
+    """Section ids a matched heading covers: its node's, plus the topics of the same group it names."""
+    covers = match.node.covers
+    cues = _cues()
+    for group in cues["heading_topic_groups"].values():
+        if not set(covers) & set(group):
+            continue
+        named = [sid for sid in group if sid not in covers
+                 and phrase_pattern(tuple(cues["heading_topics"][sid]), prefix=True).search(match.cand.head_fold)]
+        covers = covers + tuple(named)
+    return covers
 
 
 def _names_topic(match: Match, sid: str) -> bool:

@@ -53,6 +53,9 @@ class ReuseConfig:
     min_content: float = 100.0
     report_min: float = 0.05
     is_boilerplate_share: float = 0.8
+    # [boilerplate]
+    use_formulas: bool = True
+    formulas: tuple[str, ...] = ()
     # [weights], [zones]
     weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     default_weight: float = 0.7
@@ -90,6 +93,9 @@ def _from_toml(data: dict) -> ReuseConfig:
             if k not in known:
                 raise ValueError(f"reuse.toml: unknown key [{table}] {k}")
             kw[k] = tuple(v) if isinstance(v, list) else v
+    bp = data.get("boilerplate", {})
+    kw["use_formulas"] = bool(bp.get("use_formulas", True))
+    kw["formulas"] = tuple(bp.get("formulas", ()))
     weights = dict(data.get("weights", {}))
     if "default" in weights:
         kw["default_weight"] = float(weights.pop("default"))

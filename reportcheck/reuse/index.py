@@ -127,6 +127,7 @@ class CorpusIndex:
     lsh_threshold : zone Jaccard at which the LSH bands cut.
     boilerplate_df : share of fitted reports from which a phrase is boilerplate.
     config : path of another reuse.toml.
+    use_formulas : also treat the standard formulas of reuse.toml ``[boilerplate]`` as boilerplate.
     n_jobs : processes for the signatures in ``fit`` (fork; 1 = none).
     **overrides : any other key of reuse.toml ``[index]``/``[score]``.
     """
@@ -160,6 +161,8 @@ class CorpusIndex:
                 raise ValueError(f"duplicate IndexDoc id: {d.id!r}")
             seen.add(d.id)
         form_texts = [t for t in boilerplate if t and t.strip()]
+        if cfg.use_formulas:
+            form_texts.extend(cfg.formulas)
         for d in docs:
             if d.role == "boilerplate":
                 form_texts.extend(t for _, t, _ in d.paragraphs if t and t.strip())
