@@ -404,7 +404,11 @@ def _content_fallback(analysis: Analysis, rubric: Rubric) -> None:
         not_within = set(spec.get("not_within", ("header", "self_rating")))
         hits: set[str] = set()
         where: list[int] = []
-        for p in paras:
+        after = analysis.sections.get(spec.get("after", ""))
+        start = after.first if after is not None and after.first is not None else (0 if "after" not in spec else None)
+        if start is None:
+            continue
+        for p in paras[start:]:
             owner = analysis.paragraph_section.get(p.index)
             if owner in not_within or (within and owner not in within):
                 continue

@@ -44,8 +44,8 @@ class ReuseConfig:
     section_flag: tuple[str, ...] = ("limitations", "causes", "remedies", "prior_remediation")
     section_threshold: float = 0.65
     section_min_tokens: int = 40
-    credit_low: float = 60.0
-    credit_high: float = 85.0
+    credit_low: float = 70.0
+    credit_high: float = 90.0
     passage_min: float = 75.0
     verbatim: float = 98.0
     reorder_gap: float = 8.0

@@ -12,12 +12,14 @@ from ..text.normalize import count_words, fold, lower
 
 _LEADING_LABEL = re.compile(r"^\s*(?:[-+*•●○▪■◦]|\(?[0-9]{1,2}[.)/]|\(?[a-zđ][.)/]|[IVX]{1,4}[.)/-])\s*", re.I)
 _NUMBER = re.compile(r"\d")
+# Syllables too common to say what a sentence is about. Kept with their diacritics: folded,
+# "đề" (topic) and "để" (in order to), "tài" and "tại" would collide.
 _STOP_SYLL = frozenset("""
-con chua khong co la va cua cac nhung mot so doi khi luc viec trong voi de duoc da se cho nay do vi khi
-ban than toi chung han che khuyet diem yeu kem ton tai nguyen nhan khac phuc bien phap phuong huong tiep tuc
-hon nua nang cao cong tac thuc hien nhiem vu tot hon can phai dam bao dung theo ve tai tu nhu thi ma
-tap the chi bo dang vien nam moi cung rat van dang the nao hay nhieu it phan mot so
-the a an and of to in for with on my our i we be was is are not have has will more
+còn chưa không có là và của các những một số đôi khi lúc việc trong với để được đã sẽ cho này do vì bởi nên
+bản thân tôi chúng hạn chế khuyết điểm yếu kém tồn tại nguyên nhân khắc phục biện pháp phương hướng tiếp tục
+hơn nữa nâng cao công tác thực hiện nhiệm vụ tốt cần phải đảm bảo đúng theo về tại từ như thì mà
+tập thể chi bộ đảng viên năm mới cũng rất vẫn đang thế nào hay nhiều ít phần đến ra vào lại trên dưới
+the a an and of to in for with on my our i we be was is are not have has will more by at as it this that
 """.split())
 
 
@@ -59,7 +61,9 @@ def _stem(token: str) -> str:
 
 
 def content_syllables(text: str) -> set[str]:
-    return {_stem(t) for t in re.findall(r"\w+", fold(text)) if len(t) > 1 and t not in _STOP_SYLL and not t.isdigit()}
+    """Syllables (folded, English stemmed) that say what a sentence is about; the stop list is applied with diacritics."""
+    return {_stem(fold(t)) for t in re.findall(r"\w+", lower(text))
+            if len(t) > 1 and t not in _STOP_SYLL and not t.isdigit()}
 
 
 def overlap(a: str, b: str) -> float:
@@ -71,9 +75,9 @@ def overlap(a: str, b: str) -> float:
 
 
 def content_bigrams(text: str) -> set[str]:
-    """Pairs of adjacent syllables that say what a sentence is about (generic pairs removed)."""
-    toks = [t for t in re.findall(r"\w+", fold(text)) if not t.isdigit()]
-    pairs = {f"{a} {b}" for a, b in zip(toks, toks[1:]) if a not in _STOP_SYLL or b not in _STOP_SYLL}
+    """Pairs of adjacent syllables that say what a sentence is about (generic pairs removed), folded."""
+    toks = [t for t in re.findall(r"\w+", lower(text)) if not t.isdigit()]
+    pairs = {fold(f"{a} {b}") for a, b in zip(toks, toks[1:]) if a not in _STOP_SYLL or b not in _STOP_SYLL}
     return pairs - _generic_bigrams()
 
 
@@ -113,6 +117,13 @@ def is_objective(text: str) -> bool:
     return has_phrase(fold(text), lexicon()["objective"]["phrases"]) is not None
 
 
+def _dated(text_fold: str) -> bool:
+    """A day, month or quarter named (a bare year does not count)."""
+    from ..annotate import deadline_spans
+
+    return any(not _YEAR.fullmatch(found.split()[-1]) for _s, _e, found in deadline_spans(text_fold))
+
+
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
@@ -125,7 +136,7 @@ def is_concrete(text: str) -> bool:
         return True
     lex = lexicon()["concrete"]
     f = fold(text)
-    if has_phrase(f, lex["phrases"]) is not None:
+    if has_phrase(f, lex["phrases"]) is not None or _dated(f):
         return True
     if _made_output(tuple(lex["made"]), tuple(lex["outputs"])).search(f):
         return True

@@ -26,16 +26,12 @@ def _limitation_items(analysis: Analysis) -> list[Item]:
     same = causes is not None and lim.node == causes.node
     if same:  # "II. Hạn chế, khuyết điểm và nguyên nhân" without sub-items: drop the cause sentences
         items = [it for it in items if not _starts_as_cause(it.text)]
-    return [it for it in items if count_words(it.text) >= 3 and _states_shortcoming(analysis, it)]
+    return [it for it in items if count_words(it.text) >= 3 and not _remediated(it)]
 
 
-def _states_shortcoming(analysis: Analysis, item: Item) -> bool:
-    """False for an entry that reports a remedy or a result rather than a shortcoming."""
-    if has_phrase(fold(item.text), lexicon()["cause"]["remediated"]):
-        return False
-    roles = {s.role for s in analysis.sentences if s.paragraph == item.paragraph and s.text in item.text + " "}
-    roles = roles or {s.role for s in analysis.sentences if s.paragraph == item.paragraph}
-    return not roles or bool(roles & {"shortcoming", "cause"})
+def _remediated(item: Item) -> bool:
+    """An entry that reports an earlier shortcoming as remedied, not a current one."""
+    return has_phrase(fold(item.text), lexicon()["cause"]["remediated"]) is not None
 
 
 def _starts_as_cause(text: str) -> bool:
@@ -131,7 +127,7 @@ def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Findi
         yield ctx.finding("RC202", section="limitations", paragraph=first.paragraph, evidence=first.text,
                           extra={"scope": "section"})
         return
-    linked = _linked_items(items, inline, standalone, ctx)
+    linked = None if _causes_by_kind(analysis, standalone) else _linked_items(items, inline, standalone, ctx)
     if linked is None:
         return
     for it, ok in zip(items, linked):
@@ -143,9 +139,9 @@ def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Findi
 def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx: Context) -> list[bool] | None:
     """Which limitations have a cause, or None when the causes cannot be tied to single limitations.
 
-    Causes are tied to limitations by ordinals ("hạn chế thứ nhất", "(2)") or, when every cause
-    entry is short and echoes particular limitations, by the words they share. A long cause
-    paragraph is read as explaining all limitations.
+    Causes are tied to limitations by ordinals ("hạn chế thứ nhất", "(2)"), by a topic lead
+    ("Về đề tài: …", "Đối với việc chậm báo cáo: …"), or by the limitation they clearly share
+    most words with. Causes arranged as objective / subjective are general: they explain all.
     """
     if len(items) < 2:
         return None
@@ -154,18 +150,50 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
     refs = _referenced(causes)
     if refs and max(refs) <= len(items):
         return [ok or (i + 1) in refs for i, ok in enumerate(inline)]
-    echo = ctx.thresholds["cause_link_overlap"]
-    weak = ctx.thresholds["cause_unlinked_overlap"]
+    if any(fold(c.text).startswith(_GENERAL_LEADS) for c in causes):
+        return None
     echoed: set[int] = set()
     for c in causes:
-        hits = {i for i, it in enumerate(items) if overlap(it.text, c.text) >= echo}
+        # an entry is about the limitations any of its clauses points to ("Về quá tải: …; …")
+        hits: set[int] = set()
+        for part in c.text.split(";"):
+            if count_words(part) >= 3:
+                hits |= _cause_targets(items, Item(c.paragraph, part.strip()), ctx)
         if not hits:
             return None  # a general cause: it may explain any limitation
-        if len(hits) > 1 and count_words(c.text) > ctx.thresholds["paired_cause_words"]:
-            return None  # a long paragraph going through several limitations in its own words
         echoed |= hits
-    return [ok or i in echoed or any(overlap(it.text, c.text) >= weak for c in causes)
+    # only a limitation that shares (almost) nothing with every cause is without one
+    unlinked = ctx.thresholds["cause_unlinked_overlap"]
+    return [ok or i in echoed or any(overlap(it.text, c.text) >= unlinked for c in causes)
             for i, (it, ok) in enumerate(zip(items, inline))]
+
+
+_TOPIC_LEADS = ("ve ", "doi voi", "viec ", "han che ", "khuyet diem ", "for ", "regarding", "as for", "as to", "on the ")
+
+
+def _cause_targets(items: list[Item], cause: Item, ctx: Context) -> set[int]:
+    """The limitations one cause clause is about: by its topic lead ("Về đề tài: …"), else by a strong echo."""
+    text = cause.text
+    lead, sep, _rest = text.partition(":")
+    if sep and count_words(lead) <= 10 and fold(lead).startswith(_TOPIC_LEADS):
+        by_lead = {i for i, it in enumerate(items) if answers(lead, it.text) or overlap(lead, it.text) >= 0.5}
+        if by_lead:
+            return by_lead
+    echo = ctx.thresholds["cause_link_overlap"]
+    return {i for i, it in enumerate(items) if overlap(it.text, text) >= echo}
+
+
+def _causes_by_kind(analysis: Analysis, causes: list[Item]) -> bool:
+    """Causes arranged as objective / subjective ("Khách quan: …", "Chủ quan: …"): general, not per limitation."""
+    for c in causes:
+        head = fold(analysis.heading_text.get(c.paragraph, ""))
+        if analysis.headings.get(c.paragraph, "").startswith("II.2.") or head.startswith(_GENERAL_LEADS):
+            return True
+    return False
+
+
+_GENERAL_LEADS = ("ve khach quan", "ve chu quan", "khach quan", "chu quan", "nguyen nhan khach quan",
+                  "nguyen nhan chu quan", "objective", "subjective", "on the objective", "on the subjective")
 
 
 @rule("RC203")
@@ -256,7 +284,7 @@ def leader_items_thin(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     minimum = ctx.thresholds["leader_item_min_words"]
     for sid in _LEADER_ITEMS:
         sec = analysis.sections.get(sid)
-        if sec is not None and sec.words >= minimum and any(is_concrete(it.text) for it in section_items(analysis, sid)):
+        if sec is not None and sec.words >= minimum and any(_particular(it.text, sid) for it in section_items(analysis, sid)):
             continue
         yield ctx.finding(
             "RC207", section=sid, paragraph=sec.first if sec else None,
@@ -266,6 +294,13 @@ def leader_items_thin(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
             en={"item": label("section", sid, "en"),
                 "state": "missing" if sec is None else "only general words, no particular fact"},
         )
+
+
+def _particular(text: str, sid: str) -> bool:
+    """A fact: figures, dates, named outputs; for exemplary responsibility also named family conduct."""
+    if is_concrete(text):
+        return True
+    return sid == "exemplary" and has_phrase(fold(text), lexicon()["concrete"]["exemplary_facts"]) is not None
 
 
 @rule("RC208")
