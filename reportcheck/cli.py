@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("check", help="check one or more reports")
     p.add_argument("files", nargs="+", help=".docx, .txt or .md files")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "html"), default="text")
     p.add_argument("--lang", choices=("vi", "en"), default=None)
     p.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default=None)
     p.add_argument("-o", "--output", help="write the output to this file instead of standard output")
@@ -48,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prior-dir", help="folder of earlier reports; each report's prior is found by member name or file name")
     p.add_argument("--peers", action="store_true", help="compare the reports of this run with each other")
     p.add_argument("--reference", help="folder of published sample reports to compare against")
+    _add_selection(p)
+
+    p = sub.add_parser("annotate", help="write a copy of a .docx report with a Word comment on each finding")
+    p.add_argument("file", help="the .docx report (never modified)")
+    p.add_argument("-o", "--output", required=True, help="the annotated copy to write")
+    p.add_argument("--force", action="store_true", help="overwrite an existing output file")
+    p.add_argument("--lang", choices=("vi", "en"), default=None)
+    p.add_argument("--prior", help="last year's report, for the copy and follow-through findings")
     _add_selection(p)
 
     p = sub.add_parser("rules", help="list every rule")
@@ -93,7 +101,7 @@ def cmd_train(args) -> int:
 
 
 def cmd_eval(args) -> int:
-    from .evaluate import evaluate, render
+    from .evaluate import evaluate, evaluate_pairs, render, render_pairs
 
     corpus = Path(args.corpus)
     if not (corpus / "src").is_dir():
@@ -102,6 +110,9 @@ def cmd_eval(args) -> int:
     for split in splits:
         print(f"== split: {split}")
         print(render(evaluate(corpus, split), args.verbose))
+    if args.split != "test":
+        print("== copy detection and follow-through (dev pairs)")
+        print(render_pairs(evaluate_pairs(corpus), args.verbose))
     return EXIT_OK
 
 
@@ -166,6 +177,15 @@ def cmd_check(args) -> int:
                                         "error": {"reason": exc.reason, "message": exc.message(lang)}})
         ordered = [items[p] for p in dict.fromkeys(args.files) if p in items]
         payload = jsonout.dump_items(ordered if len(args.files) > 1 else ordered[0])
+    elif args.format == "html":
+        from .emit.html import render_audit, render_report
+
+        if len(results) == 1 and len(args.files) == 1:
+            payload = render_report(results[0], lang)
+        else:
+            from .audit import rows_for
+
+            payload = render_audit(results, rows_for(results), lang)
     else:
         payload = "".join(text.render(r, lang) for r in results)
     if args.output:
@@ -178,6 +198,25 @@ def cmd_check(args) -> int:
         return EXIT_OK
     limit = SEVERITY_ORDER[fail_on]
     return EXIT_FINDINGS if any(SEVERITY_ORDER[f.severity] >= limit for r in results for f in r.findings) else EXIT_OK
+
+
+def cmd_annotate(args) -> int:
+    from .batch import run
+    from .config import load_config
+    from .emit.docx_comments import annotate_docx
+
+    _, cfg = load_config(args.config)
+    lang = args.lang or cfg.get("lang", "vi")
+    if Path(args.output).exists() and not args.force:
+        raise UsageError(f"{args.output}: tệp đã tồn tại; dùng --force để ghi đè.",
+                         f"{args.output}: already exists; use --force to overwrite.")
+    batch = run([args.file], selection=_selection(args, cfg), prior=args.prior)
+    if batch.errors:
+        raise batch.errors[0]
+    count = annotate_docx(args.file, batch.results[0], args.output, lang, force=args.force)
+    msg = {"vi": f"đã ghi {count} nhận xét vào {args.output}", "en": f"wrote {count} comments to {args.output}"}
+    print(msg[lang], file=sys.stderr)
+    return EXIT_OK
 
 
 def cmd_rules(args) -> int:
@@ -210,7 +249,7 @@ def cmd_rule(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "train": cmd_train, "eval": cmd_eval}
+COMMANDS = {"annotate": cmd_annotate, "check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "train": cmd_train, "eval": cmd_eval}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 from .io import read_document
 from .pipeline import check_document
 from .registry import all_rules
+from .text.normalize import normalize
 
 
 @dataclass
@@ -122,4 +123,55 @@ def render(report: dict, verbose: bool = False) -> str:
         v = report[key]
         acc = v["right"] / v["total"] if v["total"] else 0
         lines.append(f"{key} accuracy: {v['right']}/{v['total']} = {acc:.2f}")
+    return "\n".join(lines) + "\n"
+
+
+def evaluate_pairs(corpus: Path) -> dict:
+    """Copy detection and follow-through on labelled prior-year pairs (``corpora/pairs.toml``).
+
+    copied-from-prior is scored on every pair (copy / partial: should fire; rewritten / followup:
+    should not); prior-shortcomings-unaddressed on the followup pairs, whose dropped limitations
+    are listed, one count per prior limitation.
+    """
+    from .batch import run
+
+    path = corpus / "pairs.toml"
+    if not path.is_file():
+        return {}
+    pairs = tomllib.loads(path.read_text(encoding="utf-8")).get("pair", [])
+    built = {p.stem: p for p in (corpus / "reports").iterdir()}
+    copy, follow = Counts(), Counts()
+    sims: dict[str, list[float]] = {}
+    for pair in pairs:
+        cur, prior = built.get(pair["current"]), built.get(pair["prior"])
+        if cur is None or prior is None:
+            continue
+        result = run([str(cur)], prior=str(prior)).results[0]
+        match = result.extras["reuse"]["prior"]
+        sims.setdefault(pair["kind"], []).append(match["similarity"] if match else 0.0)
+        fired = any(f.rule == "copied-from-prior" for f in result.findings)
+        copy.add(bool(pair["copied"]), fired, f"{pair['current']}<-{pair['prior']}")
+        if pair["kind"] == "followup":
+            got = {f.evidence for f in result.findings if f.rule == "prior-shortcomings-unaddressed"}
+            expected = {normalize(d) for d in pair.get("dropped", [])}
+            from .rules.content import _limitation_items
+            from .pipeline import analyse
+            from .io import read_document
+
+            for item in _limitation_items(analyse(read_document(str(prior)))):
+                follow.add(item.text in expected, item.text in got, item.text[:60])
+    return {"pairs": len(pairs), "copied-from-prior": copy, "prior-shortcomings-unaddressed": follow, "similarity": sims}
+
+
+def render_pairs(report: dict, verbose: bool = False) -> str:
+    if not report:
+        return ""
+    lines = [f"prior-year pairs: {report['pairs']}", f"{'rule':<36} {'TP':>3} {'FP':>3} {'FN':>3}  precision  recall"]
+    for name in ("copied-from-prior", "prior-shortcomings-unaddressed"):
+        c = report[name]
+        lines.append(f"{name:<36} {c.tp:>3} {c.fp:>3} {c.fn:>3}    {_fmt(c.precision)}    {_fmt(c.recall)}")
+        if verbose:
+            lines.extend(f"      {e}" for e in c.examples)
+    for kind, values in sorted(report["similarity"].items()):
+        lines.append(f"similarity to the prior, {kind:<9}: min {min(values):.2f}  max {max(values):.2f}  (n={len(values)})")
     return "\n".join(lines) + "\n"

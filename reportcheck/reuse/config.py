@@ -9,7 +9,7 @@ single values.
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -20,46 +20,48 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "reuse.toml"
 
 @dataclass(frozen=True)
 class ReuseConfig:
+    """All settings; every field comes from reuse.toml (no defaults in code)."""
+
     # [index]
-    shingle: int = 4
-    num_perm: int = 64
-    lsh_threshold: float = 0.3
-    seed: int = 1
-    max_unit_tokens: int = 40
-    min_clause_tokens: int = 6
-    min_index_unit_tokens: int = 6
-    min_zone_shingles: int = 12
-    df_sample: int = 4000
-    boilerplate_df: float = 0.05
-    boilerplate_min_docs: int = 8
-    boilerplate_min_corpus: int = 40
-    max_postings: int = 500
-    max_verify: int = 24
-    min_candidate: float = 0.20
-    member_priors: bool = True
-    min_member_candidate: float = 0.10
-    cache_size: int = 1024
+    shingle: int
+    num_perm: int
+    lsh_threshold: float
+    seed: int
+    max_unit_tokens: int
+    min_clause_tokens: int
+    min_index_unit_tokens: int
+    min_zone_shingles: int
+    df_sample: int
+    boilerplate_df: float
+    boilerplate_min_docs: int
+    boilerplate_min_corpus: int
+    max_postings: int
+    max_verify: int
+    min_candidate: float
+    member_priors: bool
+    min_member_candidate: float
+    cache_size: int
     # [score]
-    threshold: float = 0.40
-    section_flag: tuple[str, ...] = ("limitations", "causes", "remedies", "prior_remediation")
-    section_threshold: float = 0.65
-    section_min_tokens: int = 40
-    credit_low: float = 70.0
-    credit_high: float = 90.0
-    passage_min: float = 75.0
-    verbatim: float = 98.0
-    reorder_gap: float = 8.0
-    min_shared_shingles: float = 0.15
-    min_content: float = 100.0
-    report_min: float = 0.05
-    is_boilerplate_share: float = 0.8
+    threshold: float
+    section_flag: tuple[str, ...]
+    section_threshold: float
+    section_min_tokens: int
+    credit_low: float
+    credit_high: float
+    passage_min: float
+    verbatim: float
+    reorder_gap: float
+    min_shared_shingles: float
+    min_content: float
+    report_min: float
+    is_boilerplate_share: float
     # [boilerplate]
-    use_formulas: bool = True
-    formulas: tuple[str, ...] = ()
-    # [weights], [zones]
-    weights: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
-    default_weight: float = 0.7
-    zones: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # section -> zone
+    use_formulas: bool
+    formulas: tuple[str, ...]
+    # [weights] (default = weights.default), [zones] (section -> zone)
+    weights: Mapping[str, float]
+    default_weight: float
+    zones: Mapping[str, str]
 
     def weight(self, section: str | None) -> float:
         if section is None:
@@ -105,6 +107,9 @@ def _from_toml(data: dict) -> ReuseConfig:
         for s in secs:
             zones[s] = zone
     kw["zones"] = MappingProxyType(zones)
+    missing = {f.name for f in fields(ReuseConfig)} - set(kw)
+    if missing:
+        raise ValueError(f"reuse.toml: missing key(s): {', '.join(sorted(missing))}")
     return ReuseConfig(**kw)
 
 

@@ -74,10 +74,15 @@ def overlap(a: str, b: str) -> float:
     return len(sa & content_syllables(b)) / len(sa)
 
 
-def content_bigrams(text: str) -> set[str]:
-    """Pairs of adjacent syllables that say what a sentence is about (generic pairs removed), folded."""
+def content_bigrams(text: str, strict: bool = False) -> set[str]:
+    """Pairs of adjacent syllables that say what a sentence is about (generic pairs removed), folded.
+
+    ``strict``: both syllables must be content syllables ("nộp chậm", not "của nhà").
+    """
     toks = [t for t in re.findall(r"\w+", lower(text)) if not t.isdigit()]
-    pairs = {fold(f"{a} {b}") for a, b in zip(toks, toks[1:]) if a not in _STOP_SYLL or b not in _STOP_SYLL}
+    keep = (lambda a, b: a not in _STOP_SYLL and b not in _STOP_SYLL) if strict else (
+        lambda a, b: a not in _STOP_SYLL or b not in _STOP_SYLL)
+    pairs = {fold(f"{a} {b}") for a, b in zip(toks, toks[1:]) if keep(a, b)}
     return pairs - _generic_bigrams()
 
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from ..model import Analysis, Finding
 from ..registry import Context, label, rule
-from ._facts import answers, section_items
+from ._facts import content_bigrams, overlap, section_items
 from .content import _limitation_items
 
 _SECTION_ORDER = ("limitations", "causes", "remedies", "prior_remediation")
@@ -73,14 +73,20 @@ def prior_shortcomings_unaddressed(analysis: Analysis, ctx: Context) -> Iterator
     old = _limitation_items(prior)
     if not old:
         return
-    now = " ".join(it.text for sid in ("prior_remediation", "limitations", "causes", "remedies")
-                   for it in section_items(analysis, sid))
+    now = [it.text for sid in ("prior_remediation", "limitations", "causes", "remedies")
+           for it in section_items(analysis, sid)]
     sec = analysis.sections.get("prior_remediation")
     for it in old:
-        if answers(it.text, now):
+        if any(_echoes(it.text, sentence, ctx) for sentence in now):
             continue
         yield ctx.finding(
             "RC304", section="prior_remediation", paragraph=sec.first if sec else None, evidence=it.text,
             vi={"prior": prior.document.path}, en={"prior": prior.document.path},
             extra={"prior": prior.document.path, "prior_paragraph": it.paragraph},
         )
+
+
+def _echoes(old: str, sentence: str, ctx: Context) -> bool:
+    """This year's sentence speaks of last year's limitation: shared wording, not just a shared word."""
+    shared = content_bigrams(old, strict=True) & content_bigrams(sentence, strict=True)
+    return len(shared) >= 2 or overlap(old, sentence) >= ctx.thresholds["followup_overlap"]
