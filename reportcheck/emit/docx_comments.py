@@ -31,7 +31,8 @@ from ..errors import UsageError
 from ..model import Finding
 from ..pipeline import Result
 from ..registry import label
-from .jsonout import _section_order
+from .jsonout import section_order
+from .text import rating_line
 
 __all__ = ["annotate_docx", "paragraph_elements", "AUTHOR", "INITIALS", "FIXED_DATE"]
 
@@ -106,18 +107,6 @@ def _finding_lines(f: Finding, lang: str, para_text: str | None) -> list[str]:
     return lines
 
 
-def _rating_text(result: Result, lang: str) -> str:
-    r = result.analysis.rating
-    parts = []
-    for key in ("party", "civil_servant"):
-        level = getattr(r, key)
-        if level is not None:
-            parts.append(f"{label('ui', key, lang)}: {label('rating', level, lang)}")
-    if r.points is not None:
-        parts.append(f"{r.points:g} {label('ui', 'points', lang)}")
-    return "; ".join(parts) if parts else label("ui", "none", lang)
-
-
 def summary_lines(result: Result, lang: str, unplaced: list[Finding]) -> list[str]:
     """The summary comment: what the report is and what was found, one line each."""
     a = result.analysis
@@ -129,7 +118,7 @@ def summary_lines(result: Result, lang: str, unplaced: list[Finding]) -> list[st
         _t("summary_title", lang),
         f"{label('ui', 'form', lang)}: {form or a.form} · {label('ui', 'kind', lang)}: {label('kind', a.kind, lang)}"
         f" · {label('ui', 'year', lang)}: {a.year or '?'}",
-        f"{label('ui', 'rating', lang)}: {_rating_text(result, lang)}",
+        f"{label('ui', 'rating', lang)}: {rating_line(result, lang)}",
         f"{label('ui', 'scores', lang)}: {_t('overall', lang)} {scores.get('overall')}" + (f" ({comps})" if comps else ""),
         f"{label('ui', 'verdict', lang)}: {label('verdict', result.verdict, lang)}",
     ]
@@ -138,7 +127,7 @@ def summary_lines(result: Result, lang: str, unplaced: list[Finding]) -> list[st
     lines.append(_t("counts", lang).format(n=len(result.findings), detail=detail or "0") if result.findings
                  else label("ui", "no_findings", lang))
     required = set(getattr(rubric, "required", ()) or ())
-    missing = [sid for sid in _section_order(result)
+    missing = [sid for sid in section_order(result)
                if sid in required and not (a.sections.get(sid) and a.sections[sid].present)]
     if missing:
         lines.append(f"{_t('missing_parts', lang)}: " + "; ".join(label("section", s, lang) for s in missing))

@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from ..model import SEVERITY_ORDER, Finding, Msg
 from ..pipeline import Result
 from ..registry import label, rule_texts
-from .jsonout import _section_order
+from .jsonout import section_order
 
 __all__ = ["render_report", "render_audit", "report_view", "RATING_CAP"]
 
@@ -328,7 +328,7 @@ def report_view(result: Result, prefix: str = "") -> dict:
 
     required = set(getattr(rubric, "required", ()) or ())
     sections = []
-    for sid in _section_order(result):
+    for sid in section_order(result):
         sec = a.sections.get(sid)
         present = bool(sec is not None and sec.present)
         first = sec.first if present and sec.first is not None and 0 <= sec.first < n else None

@@ -10,7 +10,7 @@ from ..rubric import ALL_SECTION_IDS
 SCHEMA = 1
 
 
-def _section_order(result: Result) -> list[str]:
+def section_order(result: Result) -> list[str]:
     rubric = result.analysis.rubric
     ids: list[str] = ["header"]
     if rubric is not None:
@@ -27,7 +27,7 @@ def _section_order(result: Result) -> list[str]:
 def result_dict(result: Result, lang: str = "vi") -> dict:
     a = result.analysis
     sections = []
-    for sid in _section_order(result):
+    for sid in section_order(result):
         sec = a.sections.get(sid)
         if sec is None:
             sections.append({"id": sid, "present": False, "heading": None, "paragraphs": None, "words": 0})

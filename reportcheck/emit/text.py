@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from ..pipeline import Result
 from ..registry import label
-from .jsonout import _section_order
+from .jsonout import section_order
 
 
-def _rating_line(result: Result, lang: str) -> str:
+def rating_line(result: Result, lang: str) -> str:
+    """The self-rating(s) and points in one line (shared by the text, HTML and Word outputs)."""
     r = result.analysis.rating
     parts = []
     for key in ("party", "civil_servant"):
@@ -26,11 +27,11 @@ def render(result: Result, lang: str = "vi") -> str:
     lines = [
         f"{a.document.path}",
         f"  {label('ui', 'form', lang)}: {form or a.form} · {label('ui', 'kind', lang)}: {label('kind', a.kind, lang)}"
-        f" · {label('ui', 'year', lang)}: {a.year or '?'} · {label('ui', 'rating', lang)}: {_rating_line(result, lang)}",
+        f" · {label('ui', 'year', lang)}: {a.year or '?'} · {label('ui', 'rating', lang)}: {rating_line(result, lang)}",
         f"  {label('ui', 'sections', lang)}:",
     ]
     required = set(getattr(rubric, "required", ()))
-    for sid in _section_order(result):
+    for sid in section_order(result):
         sec = a.sections.get(sid)
         name = label("section", sid, lang)
         if sec is not None:
