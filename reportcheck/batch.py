@@ -83,21 +83,31 @@ def _read_all(paths: Iterable[str], errors: list[InputError], on_error: Callable
 
 def _prior_for(target: Analysis, priors: list[Analysis]) -> Analysis | None:
     """The same member's most recent earlier report among ``priors``."""
-    key = member_key(target.member)
-    stem = _stem_key(target.document.path)
-    same = [p for p in priors if (key and member_key(p.member) == key) or (stem and _stem_key(p.document.path) == stem)]
-    if target.year is not None:
-        earlier = [p for p in same if p.year is None or p.year < target.year]
+    i = prior_index(target.member, target.document.path, target.year,
+                    [(p.member, p.document.path, p.year) for p in priors])
+    return priors[i] if i is not None else None
+
+
+def prior_index(member: str | None, path: str, year: int | None,
+                candidates: list[tuple[str | None, str, int | None]]) -> int | None:
+    """Position in ``candidates`` ((member, path, year) each) of the same member's most recent earlier
+    report: same member name (folded) or same file name without its year; earlier years preferred."""
+    key = member_key(member)
+    stem = _stem_key(path)
+    same = [i for i, (m, p, _) in enumerate(candidates)
+            if (key and member_key(m) == key) or (stem and _stem_key(p) == stem)]
+    if year is not None:
+        earlier = [i for i in same if candidates[i][2] is None or candidates[i][2] < year]
         same = earlier or same
-    same.sort(key=lambda p: (p.year or 0, p.document.path), reverse=True)
+    same.sort(key=lambda i: (candidates[i][2] or 0, candidates[i][1]), reverse=True)
     return same[0] if same else None
 
 
-def _match_dict(match, other: Analysis | None = None) -> dict:
+def _match_dict(match, member: str | None = None, year: int | None = None) -> dict:
     return {
         "file": match.other_id,
-        "member": other.member if other else None,
-        "year": other.year if other else None,
+        "member": member,
+        "year": year,
         "similarity": round(match.similarity, 3),
         "sections": {k: round(v, 3) for k, v in sorted(match.sections.items())},
         "boilerplate_share": round(match.boilerplate_share, 3),
@@ -108,6 +118,54 @@ def _match_dict(match, other: Analysis | None = None) -> dict:
             for p in match.passages
         ],
     }
+
+
+def fit_index(docs: Iterable, *, n_jobs: int = 1):
+    """ONE :class:`~reportcheck.reuse.CorpusIndex` on ``docs`` (first of each id kept), the forms'
+    wording as boilerplate; None when there is nothing to fit."""
+    from .reuse import CorpusIndex
+
+    seen: set[str] = set()
+    docs = [d for d in docs if not (d.id in seen or seen.add(d.id))]
+    return CorpusIndex(n_jobs=n_jobs).fit(docs, boilerplate=form_wording()) if docs else None
+
+
+Info = Callable[[str], "tuple[str | None, int | None] | None"]  # indexed id -> (member as written, year)
+
+
+def reuse_for(analysis: Analysis, index, prior: Analysis | None, *, roles: tuple[str, ...] = (),
+              info: Info = lambda _id: None) -> dict:
+    """What ``index`` finds for ``analysis``: its prior (compared directly) and, for ``roles``
+    ("peer", "reference"), the fitted reports it shares content with (peers of another year skipped)."""
+    reuse: dict = {"prior": None, "peers": [], "references": []}
+    if index is None:
+        return reuse
+    own = index_doc(analysis, "peer")
+    if prior is not None:
+        m = index.compare(own, index_doc(prior, "prior"))
+        if m is not None:
+            reuse["prior"] = _match_dict(m, prior.member, prior.year)
+    if roles:
+        for m in index.query(own, roles=roles, exclude_ids=(analysis.document.path,), top=10):
+            other = info(m.other_id)
+            member, year = other if other is not None else (None, None)
+            if m.role == "peer" and None not in (analysis.year, year) and analysis.year != year:
+                continue
+            reuse["peers" if m.role == "peer" else "references"].append(_match_dict(m, member, year))
+    return reuse
+
+
+def check_with_reuse(analysis: Analysis, index, prior: Analysis | None, *, roles: tuple[str, ...] = (),
+                     info: Info = lambda _id: None, selection: Selection | None = None,
+                     thresholds: dict | None = None) -> Result:
+    """:func:`check_analysis` with what the index found in ``ctx.extras`` (RC3xx) and in ``result.extras``."""
+    from .pipeline import thresholds as default_thresholds
+
+    reuse = reuse_for(analysis, index, prior, roles=roles, info=info)
+    ctx = Context(thresholds=thresholds or default_thresholds(), extras={"reuse": reuse, "prior": prior})
+    result = check_analysis(analysis, selection, ctx)
+    result.extras["reuse"] = reuse
+    return result
 
 
 def run(
@@ -122,9 +180,6 @@ def run(
     thresholds: dict | None = None,
 ) -> Batch:
     """Check ``targets`` with copy detection against priors, each other and references."""
-    from .pipeline import thresholds as default_thresholds
-    from .reuse import CorpusIndex
-
     batch = Batch()
     analyses = _read_all(targets, batch.errors, on_error)
     prior_paths = ([prior] if prior else []) + (list_reports(prior_dir) if prior_dir else [])
@@ -135,29 +190,11 @@ def run(
 
     docs = [index_doc(a, "peer") for a in analyses] if peers else []
     docs += [index_doc(p, "prior") for p in priors] + [index_doc(r, "reference") for r in references]
-    seen: set[str] = set()
-    docs = [d for d in docs if not (d.id in seen or seen.add(d.id))]
-    index = CorpusIndex().fit(docs, boilerplate=form_wording()) if docs else None
-    thr = thresholds or default_thresholds()
-    by_path = {a.document.path: a for a in analyses + priors + references}
+    index = fit_index(docs)
+    by_path = {a.document.path: (a.member, a.year) for a in analyses + priors + references}
+    roles = tuple(r for r, on in (("peer", peers), ("reference", bool(reference))) if on)
     for a in analyses:
-        own = index_doc(a, "peer")
-        reuse: dict = {"prior": None, "peers": [], "references": []}
         the_prior = explicit or _prior_for(a, priors)
-        if index is not None and the_prior is not None:
-            m = index.compare(own, index_doc(the_prior, "prior"))
-            if m is not None:
-                reuse["prior"] = _match_dict(m, the_prior)
-        if index is not None and (peers or reference):
-            roles = tuple(r for r, on in (("peer", peers), ("reference", bool(reference))) if on)
-            for m in index.query(own, roles=roles, exclude_ids=(a.document.path,), top=10):
-                other = by_path.get(m.other_id)
-                if m.role == "peer" and other is not None and None not in (a.year, other.year) and a.year != other.year:
-                    continue
-                key = "peers" if m.role == "peer" else "references"
-                reuse[key].append(_match_dict(m, other))
-        ctx = Context(thresholds=thr, extras={"reuse": reuse, "prior": the_prior})
-        result = check_analysis(a, selection, ctx)
-        result.extras["reuse"] = reuse
-        batch.results.append(result)
+        batch.results.append(check_with_reuse(a, index, the_prior, roles=roles, info=by_path.get,
+                                              selection=selection, thresholds=thresholds))
     return batch

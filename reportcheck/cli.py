@@ -58,6 +58,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--prior", help="last year's report, for the copy and follow-through findings")
     _add_selection(p)
 
+    p = sub.add_parser("serve", help="web page and JSON API (http://127.0.0.1:8000 by default)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--token-file", help="file holding the token every request must present (required off loopback)")
+    p.add_argument("--archive", help="the unit's archive (SQLite) that users may add their reports to")
+    p.add_argument("--max-upload-mb", type=float, default=10.0, help="largest file accepted, in MB (default 10)")
+    p.add_argument("--workers", type=int, default=2, help="checks run at once (default 2); more wait, then 'busy'")
+
     p = sub.add_parser("rules", help="list every rule")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
 
@@ -219,6 +227,34 @@ def cmd_annotate(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    from .server.security import is_loopback, load_token
+
+    token = load_token(args.token_file) if args.token_file else None
+    if not is_loopback(args.host) and not token:
+        raise UsageError(f"không mở máy chủ trên {args.host} khi không có token: thêm --token-file TỆP.",
+                         f"refusing to listen on {args.host} without a token: add --token-file FILE.")
+    if not 0 < args.port < 65536 or args.workers < 1 or args.max_upload_mb <= 0:
+        raise UsageError("--port, --workers và --max-upload-mb phải là số dương hợp lệ.",
+                         "--port, --workers and --max-upload-mb must be valid positive numbers.")
+    try:
+        import uvicorn
+
+        from .server import Settings, create_app
+    except ImportError as exc:
+        raise UsageError(f"thiếu thư viện cho máy chủ ({exc.name}): pip install -e .",
+                         f"the server's libraries are missing ({exc.name}): pip install -e .") from None
+    settings = Settings(host=args.host, port=args.port, token=token, archive=args.archive,
+                        max_upload_mb=args.max_upload_mb, workers=args.workers)
+    app = create_app(settings)
+    shown = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"reportcheck: http://{shown}:{args.port}/ (Ctrl+C to stop)", file=sys.stderr)
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level="warning", access_log=False,
+                            server_header=False, proxy_headers=False)
+    uvicorn.Server(config).run()
+    return EXIT_OK
+
+
 def cmd_rules(args) -> int:
     from .registry import all_rules
 
@@ -249,7 +285,8 @@ def cmd_rule(args) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"annotate": cmd_annotate, "check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "train": cmd_train, "eval": cmd_eval}
+COMMANDS = {"annotate": cmd_annotate, "check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "train": cmd_train, "eval": cmd_eval,
+            "serve": cmd_serve}
 
 
 def main(argv: list[str] | None = None) -> int:

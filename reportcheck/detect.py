@@ -96,6 +96,8 @@ def detect_markers(doc: Document) -> tuple[str | None, str | None, str | None]:
     cfg = markers()
     head_paras = doc.paragraphs[: cfg["head_paragraphs"]]
     head = "\n".join(fold(p.display) for p in head_paras)
+    # title-like lines only: a collective phrase inside a sentence of the body says nothing
+    titles = "\n".join(fold(p.display) for p in head_paras if len(p.text.split()) <= 20)
     form = kind = evidence = None
     for name, phrases in cfg["form"].items():
         for ph in phrases:
@@ -105,10 +107,11 @@ def detect_markers(doc: Document) -> tuple[str | None, str | None, str | None]:
         if form:
             break
     kinds = cfg["kind"]
-    for ph in kinds["collective"]:
-        if _has(head, ph):
-            kind = "collective"
-            break
+    if not any(_has(titles, ph) for ph in kinds["individual"]):
+        for ph in kinds["collective"]:
+            if _has(titles, ph):
+                kind = "collective"
+                break
     if kind is None:
         if any(_has(head, ph) for ph in kinds["member_explicit"]):
             kind = "member"

@@ -277,7 +277,7 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
     for sid in _section_ids(rubric):
         covering = [
             spans[k] for k in spans
-            if sid in _covers(spans[k][2])
+            if sid in _covers(spans[k][2], rubric)
             or (sid in spans[k][2].node.covers_alone and not _child_covers(rubric, k, sid, matched_keys)
                 and _names_topic(spans[k][2], sid))
         ]
@@ -295,7 +295,7 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
         first = min(s[0] for s in chosen)
         last = max([first, *body])
         lead = chosen[0][2]
-        nodes_cover = _covers(lead) or lead.node.covers_alone
+        nodes_cover = _covers(lead, rubric) or lead.node.covers_alone
         if sid in lead.node.covers_alone and not body and _has_matched_child(rubric, lead.node.key, matched_keys):
             continue  # "II. Hạn chế … và nguyên nhân" whose sub-items hold only the limitations
         sections[sid] = Section(
@@ -317,15 +317,27 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
     _content_fallback(analysis, rubric)
 
 
-def _covers(match: Match) -> tuple[str, ...]:
-    """Section ids a matched heading covers: its node's, plus the topics of the same group it names."""
+def _covers(match: Match, rubric: Rubric | None = None) -> tuple[str, ...]:
+    """Section ids a matched heading covers: its node's, plus the topics of the same group it names.
+
+    A part heading whose sub-items hold such a group ("I. Ưu điểm: tư tưởng, đạo đức, lối sống, kỷ luật")
+    names its topics in its short continuation too.
+    """
     covers = match.node.covers
     cues = _cues()
+    within = set(covers)
+    text = match.cand.head_fold
+    if rubric is not None and not covers:
+        within = {sid for n in rubric.nodes if match.node.key in rubric.ancestors(n.key) for sid in n.covers}
+        if count_words(match.cand.rest) <= 15:
+            text = f"{text} {fold(match.cand.rest)}"
     for group in cues["heading_topic_groups"].values():
-        if not set(covers) & set(group):
+        if not within & set(group):
             continue
         named = [sid for sid in group if sid not in covers
-                 and phrase_pattern(tuple(cues["heading_topics"][sid]), prefix=True).search(match.cand.head_fold)]
+                 and phrase_pattern(tuple(cues["heading_topics"][sid]), prefix=True).search(text)]
+        if not covers and len(named) < 2:
+            continue  # a part heading must list topics, not merely mention one word
         covers = covers + tuple(named)
     return covers
 

@@ -12,17 +12,20 @@ source, always discounted).
 Pipeline of a query
 -------------------
 1. Tokenize (folded syllables, numbers masked), cut into sentences/clauses,
-   mask boilerplate: the form text given to ``fit`` plus shingles and whole
-   sentences found in >= ``boilerplate_df`` of the fitted reports (learned on
-   an even sample of ``df_sample`` reports, only from a corpus of at least
-   ``boilerplate_min_corpus`` reports, and never from fewer than
-   ``boilerplate_min_docs`` reports, so a handful of members copying the same
-   text is not mistaken for boilerplate).
+   mask boilerplate: the form text given to ``fit``, the standard formulas of
+   reuse.toml ``[boilerplate]``, the report's own header wording (name, unit),
+   and shingles and whole sentences found in >= ``boilerplate_df`` of the
+   fitted reports (learned on an even sample of ``df_sample`` reports, only
+   from a corpus of at least ``boilerplate_min_corpus`` reports, and never
+   from fewer than ``boilerplate_min_docs`` reports, so that a handful of
+   members copying the same text is not mistaken for boilerplate).
 2. Candidates: MinHash signatures of the non-boilerplate shingles of each
    *zone* (groups of sections, reuse.toml ``[zones]``) looked up in LSH bands,
-   plus an exact-sentence index; same-member ``prior`` reports are always added.
-   Candidates are ranked by their estimated overlap and at most ``max_verify``
-   are aligned: a query never compares every pair.
+   plus an exact-sentence index. Candidates are ranked by their estimated
+   overlap; at most ``max_verify`` from ``min_candidate`` are aligned, so a
+   query never compares every pair. The member's own ``prior`` reports are
+   compared zone by zone even without an LSH collision and aligned from
+   ``min_member_candidate``.
 3. Alignment and scoring (:mod:`reportcheck.reuse.align`).
 
 Deterministic: seeded permutations, blake2b/splitmix64 hashes, a sample chosen
@@ -128,7 +131,7 @@ class CorpusIndex:
     boilerplate_df : share of fitted reports from which a phrase is boilerplate.
     config : path of another reuse.toml.
     use_formulas : also treat the standard formulas of reuse.toml ``[boilerplate]`` as boilerplate.
-    n_jobs : processes for the signatures in ``fit`` (fork; 1 = none).
+    n_jobs : processes for ``fit`` (document frequencies, signatures; fork; 1 = none, 0 = all cores).
     **overrides : any other key of reuse.toml ``[index]``/``[score]``.
     """
 
