@@ -338,16 +338,18 @@ class Archive:
                                (_dumps(result_dict(result)), _now(), file, year))
 
     # -- reads ----------------------------------------------------------------------
-    def _rows(self, where: str, params: tuple, order: str) -> list[ArchivedReport]:
-        return [ArchivedReport(*r) for r in self._conn.execute(f"{_SELECT} WHERE {where} ORDER BY {order}", params)]
+    def _rows(self, where: str, params: tuple, order: str, order_params: tuple = ()) -> list[ArchivedReport]:
+        sql = f"{_SELECT} WHERE {where} ORDER BY {order}"
+        return [ArchivedReport(*r) for r in self._conn.execute(sql, (*params, *order_params))]
 
     def count(self) -> int:
         return self._conn.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
 
-    def priors_for(self, member_key: str | None, year: int | None, *, file_key: str | None = None,
-                   exclude_file: str | None = None) -> list[ArchivedReport]:
-        """The member's archived reports before ``year`` (all years when None), most recent first.
-        Matched by member key; by file name (``file_key``) only when the report names nobody."""
+    def priors_for(self, member_key: str | None, year: int | None, *, unit_key: str | None = None,
+                   file_key: str | None = None, exclude_file: str | None = None) -> list[ArchivedReport]:
+        """The member's archived reports before ``year`` (all years when None), most recent first;
+        those of the same unit (``unit_key``) before a namesake's elsewhere. Matched by member key;
+        by file name (``file_key``) only when the report names nobody."""
         if member_key:
             where, params = "member_key = ?", (member_key,)
         elif file_key:
@@ -358,7 +360,7 @@ class Archive:
             where, params = f"{where} AND year < ?", (*params, year)
         if exclude_file is not None:
             where, params = f"{where} AND file != ?", (*params, exclude_file)
-        return self._rows(where, params, "year DESC, id DESC")
+        return self._rows(where, params, "unit_key IS ? DESC, year DESC, id DESC", (unit_key,))
 
     def members(self) -> list[dict]:
         """Every member in the archive: name (latest as written), key, unit, years, number of reports."""

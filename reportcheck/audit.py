@@ -189,7 +189,8 @@ def _prior(a, year: int | None):
         if i is not None:
             found.append((st.prior_meta[i][2] or 0, 1, lambda i=i: _unpack(st.prior_blobs[i])))
     if st.archive:
-        hits = _archive_reader().priors_for(member_key(a.member), year, file_key=_stem_key(a.document.path) or None,
+        hits = _archive_reader().priors_for(member_key(a.member), year, unit_key=member_key(st.unit or a.unit),
+                                            file_key=_stem_key(a.document.path) or None,
                                             exclude_file=a.document.path if year is None else None)
         if hits:
             found.append((hits[0].year, 0, hits[0].analysis))

@@ -80,6 +80,42 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", default=str(_REPO / "corpora"))
     p.add_argument("--split", choices=("dev", "test", "all"), default="all")
     p.add_argument("-v", "--verbose", action="store_true", help="list every false positive and negative")
+
+    p = sub.add_parser("audit", help="check every report of a unit together: ranked table, HTML/CSV/XLSX, archive")
+    p.add_argument("paths", nargs="+", help="folders (searched recursively) or report files")
+    p.add_argument("--archive", help="SQLite archive: earlier years' reports come from it; this run is recorded in it")
+    p.add_argument("--year", type=int, help="the audit year (priors are earlier years); default: each report's own year")
+    p.add_argument("--prior-dir", help="folder of earlier reports; each report's prior is found by member name or file name")
+    p.add_argument("--reference", help="folder of published sample reports to compare against")
+    p.add_argument("--no-peers", action="store_true", help="do not compare the reports of this run with each other")
+    p.add_argument("--group-by", default="unit,kind",
+                   help="what makes a group of comparable members for the 20%% cap: unit, kind, year (default unit,kind)")
+    p.add_argument("--html", help="write the dashboard, every report embedded, to this file")
+    p.add_argument("--csv", help="write the table (one row per report) as CSV for Excel")
+    p.add_argument("--xlsx", help="write the table as an Excel workbook")
+    p.add_argument("--force", action="store_true", help="overwrite existing output files")
+    p.add_argument("--jobs", type=int, help="processes to use (default: every core)")
+    p.add_argument("--lang", choices=("vi", "en"), default=None)
+    p.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default=None)
+    _add_selection(p)
+
+    p = sub.add_parser("archive", help="the unit's archive (SQLite) of earlier years' reports: add, list, show")
+    asub = p.add_subparsers(dest="archive_command", parser_class=_Parser, required=True, metavar="{add,list,show}")
+    q = asub.add_parser("add", help="check reports and keep them in the archive (one transaction)")
+    q.add_argument("paths", nargs="+", help="folders (searched recursively) or report files")
+    q.add_argument("--year", type=int, required=True, help="the year of these reports")
+    q.add_argument("--unit", help="the unit (chi bộ) they belong to; default: the cell named in each header")
+    q.add_argument("--archive", required=True, help="the archive file (created when missing)")
+    q.add_argument("--jobs", type=int, help="processes to use (default: every core)")
+    q.add_argument("--lang", choices=("vi", "en"), default=None)
+    _add_selection(q)
+    q = asub.add_parser("list", help="every member in the archive, with their years")
+    q.add_argument("--archive", required=True)
+    q.add_argument("--lang", choices=("vi", "en"), default="vi")
+    q = asub.add_parser("show", help="one member's archived reports, year by year")
+    q.add_argument("member", help="the member's name (case, diacritics and tone placement ignored)")
+    q.add_argument("--archive", required=True)
+    q.add_argument("--lang", choices=("vi", "en"), default="vi")
     return parser
 
 
@@ -285,8 +321,180 @@ def cmd_rule(args) -> int:
     return EXIT_OK
 
 
+_RATING_SHORT = {"vi": {"excellent": "HTXSNV", "good": "HTTNV", "complete": "HTNV", "not_complete": "KHTNV"},
+                 "en": {"excellent": "excellent", "good": "good", "complete": "complete", "not_complete": "not compl."}}
+
+
+def _audit_table(rows: list[dict], lang: str) -> str:
+    """The ranked table (worst first) shown in the terminal."""
+    from .registry import label
+
+    heads = {"vi": ("#", "Kết luận", "Lỗi", "C.báo", "Điểm", "Xếp loại", "Năm trước", "Trùng", "Họ và tên", "Tệp"),
+             "en": ("#", "Verdict", "Err", "Warn", "Score", "Rating", "Last year", "Peers", "Member", "File")}[lang]
+    lines = []
+    for n, r in enumerate(rows, start=1):
+        prior = r.get("prior_similarity")
+        lines.append((str(n), label("verdict", r["verdict"], lang), str(r["errors"]), str(r["warnings"]),
+                      "" if r.get("overall") is None else str(r["overall"]),
+                      _RATING_SHORT[lang].get(r.get("party"), "—"),
+                      "—" if prior is None else f"{100 * prior:.0f}%", str(r.get("peer_matches") or 0),
+                      r.get("member") or "—", r["file"]))
+    widths = [max(len(h), *(len(line[k]) for line in lines)) for k, h in enumerate(heads)]
+    right = {0, 2, 3, 4, 6, 7}
+
+    def fmt(cells) -> str:
+        return "  ".join(c.rjust(w) if k in right else c.ljust(w) for k, (c, w) in enumerate(zip(cells, widths))).rstrip()
+
+    return "\n".join([fmt(heads)] + [fmt(line) for line in lines]) + "\n"
+
+
+def _check_outputs(paths: list[str | None], force: bool) -> None:
+    for path in paths:
+        if path and Path(path).exists() and not force:
+            raise UsageError(f"{path}: tệp đã tồn tại; dùng --force để ghi đè.", f"{path}: already exists; use --force to overwrite.")
+
+
+def _write_table(writer, rows: list[dict], path: str) -> None:
+    try:
+        writer(rows, path)
+    except OSError as exc:
+        raise UsageError(f"{path}: không ghi được ({exc.strerror}).", f"{path}: cannot write ({exc.strerror}).") from None
+
+
+def _jobs(value: int | None) -> int | None:
+    if value is not None and value < 1:
+        raise UsageError("--jobs phải từ 1 trở lên.", "--jobs must be at least 1.")
+    return value
+
+
+def cmd_audit(args) -> int:
+    from collections import Counter
+
+    from .audit import run_audit
+    from .config import load_config
+    from .rules.unit import GROUP_FIELDS
+
+    _, cfg = load_config(args.config)
+    lang = args.lang or cfg.get("lang", "vi")
+    fail_on = args.fail_on or cfg.get("fail-on", "error")
+    selection = _selection(args, cfg)
+    group_by = _split(args.group_by) or []
+    if not set(group_by) <= set(GROUP_FIELDS):
+        raise UsageError(f"--group-by: chỉ dùng {', '.join(GROUP_FIELDS)}.", f"--group-by: use only {', '.join(GROUP_FIELDS)}.")
+    _check_outputs([args.html, args.csv, args.xlsx], args.force)
+    audit = run_audit(args.paths, archive=args.archive, year=args.year, prior_dir=args.prior_dir, peers=not args.no_peers,
+                      reference=args.reference, jobs=_jobs(args.jobs), selection=selection, group_by=group_by)
+    for exc in audit.errors:
+        print(exc.line(lang), file=sys.stderr)
+    if not audit.rows and not audit.errors:
+        raise UsageError(f"không có bản kiểm điểm nào (.docx, .txt, .md) trong: {' '.join(args.paths)}",
+                         f"no reports (.docx, .txt, .md) in: {' '.join(args.paths)}")
+    sys.stdout.write(_audit_table(audit.rows, lang))
+    if audit.unit_findings:
+        print("\n" + ("Phát hiện cấp đơn vị:" if lang == "vi" else "Unit-level findings:"))
+        for uf in audit.unit_findings:
+            print(f"  {uf.code} {uf.rule}: {uf.message.get(lang)}")
+            for f in uf.files:
+                print(f"      {f}")
+    verdicts = Counter(r["verdict"] for r in audit.rows)
+    summary = {"vi": f"{len(audit.rows)} bản kiểm điểm: {verdicts['ok']} đạt, {verdicts['revise']} cần sửa, "
+                     f"{verdicts['perfunctory']} hình thức; {len(audit.errors)} tệp không đọc được.",
+               "en": f"{len(audit.rows)} reports: {verdicts['ok']} ok, {verdicts['revise']} to revise, "
+                     f"{verdicts['perfunctory']} perfunctory; {len(audit.errors)} files could not be read."}
+    print("\n" + summary[lang])
+    if args.html:
+        from .emit.html import render_audit
+
+        write_output(args.html, render_audit(list(audit.results), audit.rows, lang), args.force)
+    if args.csv or args.xlsx:
+        from .emit.tabular import write_csv, write_xlsx
+
+        if args.csv:
+            _write_table(write_csv, audit.rows, args.csv)
+        if args.xlsx:
+            _write_table(write_xlsx, audit.rows, args.xlsx)
+    if audit.errors:
+        return EXIT_BAD
+    if fail_on == "never":
+        return EXIT_OK
+    counts = {"error": lambda r: r["errors"], "warning": lambda r: r["errors"] + r["warnings"],
+              "info": lambda r: sum(r["findings"].values())}[fail_on]
+    return EXIT_FINDINGS if any(counts(r) for r in audit.rows) else EXIT_OK
+
+
+def cmd_archive(args) -> int:
+    return {"add": _archive_add, "list": _archive_list, "show": _archive_show}[args.archive_command](args)
+
+
+def _archive_add(args) -> int:
+    from .audit import run_audit
+    from .config import load_config
+    from .registry import Selection
+
+    _, cfg = load_config(args.config)
+    lang = args.lang or cfg.get("lang", "vi")
+    sel = _selection(args, cfg)
+    # the unit-level rules judge a whole audit, not the keeping of last year's reports
+    selection = Selection(sel.select, sel.ignore + ("RC5",))
+    audit = run_audit(args.paths, archive=args.archive, year=args.year, unit=args.unit, peers=False,
+                      jobs=_jobs(args.jobs), selection=selection, commit_every=None)
+    for exc in audit.errors:
+        print(exc.line(lang), file=sys.stderr)
+    if not audit.rows and not audit.errors:
+        raise UsageError(f"không có bản kiểm điểm nào (.docx, .txt, .md) trong: {' '.join(args.paths)}",
+                         f"no reports (.docx, .txt, .md) in: {' '.join(args.paths)}")
+    msg = {"vi": f"đã lưu {len(audit.rows)} bản kiểm điểm năm {args.year} vào {args.archive}",
+           "en": f"kept {len(audit.rows)} reports of {args.year} in {args.archive}"}
+    print(msg[lang])
+    return EXIT_BAD if audit.errors else EXIT_OK
+
+
+def _archive_list(args) -> int:
+    from .archive import Archive
+
+    with Archive(args.archive, create=False) as arc:
+        members = arc.members()
+    if not members:
+        print("Kho lưu trữ chưa có bản kiểm điểm nào." if args.lang == "vi" else "The archive holds no reports.")
+        return EXIT_OK
+    unit_word = {"vi": "bản", "en": "report(s)"}[args.lang]
+    for m in members:
+        key = f" ({m['member_key']})" if m["member_key"] else ""
+        years = ", ".join(str(y) for y in sorted(m["years"]))
+        print(f"{m['member'] or '—'}{key} · {m['unit'] or '—'} · {years} · {m['reports']} {unit_word}")
+    return EXIT_OK
+
+
+def _archive_show(args) -> int:
+    from collections import Counter
+
+    from .archive import Archive
+    from .registry import label
+
+    lang = args.lang
+    with Archive(args.archive, create=False) as arc:
+        reports = arc.history(args.member)
+    if not reports:
+        raise UsageError(f"{args.archive}: không có bản kiểm điểm nào của \"{args.member}\" (xem: reportcheck archive list).",
+                         f"{args.archive}: no reports of \"{args.member}\" (see: reportcheck archive list).")
+    print(f"{reports[-1].member or args.member} · {reports[-1].unit or '—'}")
+    for r in reports:
+        res = r.result or {}
+        scores = res.get("scores") or {}
+        findings = Counter(f["severity"] for f in res.get("findings") or ())
+        parts = [str(r.year), r.file, f"{label('ui', 'form', lang)} {r.form}", label("kind", r.kind, lang),
+                 f"{label('ui', 'rating', lang)}: {label('rating', r.party, lang) if r.party else '—'}"]
+        if res:
+            parts += [f"{label('ui', 'scores', lang)} {scores.get('overall', '—')}",
+                      label("verdict", res.get("verdict", "ok"), lang),
+                      f"{findings['error']} {label('severity', 'error', lang)}, {findings['warning']} {label('severity', 'warning', lang)}"]
+        parts.append(f"sha256 {r.sha256[:12]}")
+        print("  " + " · ".join(parts))
+    return EXIT_OK
+
 COMMANDS = {"annotate": cmd_annotate, "check": cmd_check, "rules": cmd_rules, "rule": cmd_rule, "train": cmd_train, "eval": cmd_eval,
-            "serve": cmd_serve}
+            "serve": cmd_serve,
+            "audit": cmd_audit, "archive": cmd_archive}
 
 
 def main(argv: list[str] | None = None) -> int:

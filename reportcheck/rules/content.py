@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from ..annotate import has_phrase, lexicon
+from ..annotate import classify, has_phrase, lexicon
 from ..model import Analysis, Finding
 from ..registry import Context, label, rule
 from ..text.normalize import count_words, fold, phrase_pattern
@@ -53,26 +53,34 @@ def _is_none(text: str) -> bool:
 
 
 def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> bool:
-    """Section II says nothing: denials, stock phrases, or only a few short hedged lines."""
+    """Section II says nothing: denials, stock phrases, or only a few short hedged lines.
+
+    Judged clause by clause (";" separates the hedged lines writers run together); in a section
+    that denies shortcomings, what the role model reads as an achievement does not count.
+    """
     lex = lexicon()["shortcoming_none"]
     denials = _denial_patterns()
-    real = []
+    real: list[str] = []
+    denied = any(d.search(fold(it.text)) for it in items for d in denials)
     for it in items:
         f = fold(it.text).strip(" .;:")
         if has_phrase(f, lex["stock"]) or any(d.search(f) for d in denials):
             continue
-        if has_phrase(f, lex["phrases"]) and count_words(it.text) <= ctx.thresholds.get("none_line_words", 14):
+        if has_phrase(f, lex["phrases"]) and count_words(it.text) <= ctx.thresholds["none_line_words"]:
             continue
-        real.append(it)
-    words = sum(count_words(it.text) for it in real)
-    if not real or words < ctx.thresholds.get("min_shortcoming_words", 12):
+        if denied and classify(it.text, None) == "achievement":
+            continue  # after "I cannot point to any failing", the justification is not a shortcoming
+        real.extend(c.strip() for c in it.text.split(";") if count_words(c) >= 2)
+    words = sum(count_words(c) for c in real)
+    if not real or words < ctx.thresholds["min_shortcoming_words"]:
         return True
-    vague = ctx.thresholds.get("vague_line_words", 12)
+    vague = ctx.thresholds["vague_line_words"]
     hedged = all(
-        has_phrase(fold(it.text), lex["hedges"]) and count_words(it.text) <= vague and not re.search(r"\d", it.text)
-        for it in real
+        (has_phrase(fold(c), lex["hedges"]) or has_phrase(fold(c), lex["stock"]))
+        and count_words(c) <= vague and not re.search(r"\d", c)
+        for c in real
     )
-    return hedged and words <= ctx.thresholds.get("vague_section_words", 25)
+    return hedged and words <= ctx.thresholds["vague_section_words"]
 
 
 def _denial_patterns() -> list[re.Pattern]:

@@ -75,8 +75,11 @@ class Settings:
 
     def limits(self) -> UploadLimits:
         per_file = int(self.max_upload_mb * MB)
-        per_request = int((self.max_request_mb if self.max_request_mb is not None else 4 * self.max_upload_mb) * MB)
-        return UploadLimits(file=per_file, request=max(per_request, per_file + 64 * 1024), files=self.max_files)
+        if self.max_request_mb is not None:
+            per_request = int(self.max_request_mb * MB)
+        else:  # room for four files of the largest size and the multipart framing
+            per_request = 4 * per_file + 64 * 1024
+        return UploadLimits(file=per_file, request=per_request, files=self.max_files)
 
     def hosts(self) -> frozenset[str] | None:
         """Host header names to accept (DNS-rebinding guard); None = any (a token guards it)."""
@@ -316,6 +319,9 @@ def check_job(draft: Upload, prior: Upload | None, tmp: Path, settings: Settings
             "source": source, "source_ext": draft.path.suffix.lower(), "archived": archived, "annotated": {}}
 
 
+_AUDIT_LOCK = threading.Lock()
+
+
 def audit_job(uploads: list[Upload], tmp: Path, settings: Settings, archive: bool, year: int | None,
               unit: str | None) -> dict:
     """Several reports (or zips of them): the audit rows, refusals listed per file."""
@@ -326,12 +332,13 @@ def audit_job(uploads: list[Upload], tmp: Path, settings: Settings, archive: boo
     relabel = Relabel(reports + uploads, tmp)
     results, rows, unit_findings = [], [], []
     if reports:
-        kwargs: dict = {"peers": True}
-        if year is not None:
-            kwargs["year"] = year
-        # archive=None on purpose: the web never shows archived reports (anyone could type a
-        # colleague's name into a report and read their earlier one side by side)
-        outcome = run_audit([str(u.path) for u in reports], **kwargs)
+        # jobs=1: no processes forked from a threaded server; archive=None on purpose: the web
+        # never shows archived reports (anyone could write a colleague's name into a file and
+        # read their earlier report side by side). run_audit keeps its run in module globals,
+        # so two audits never run at once in this process.
+        with _AUDIT_LOCK:
+            outcome = run_audit([str(u.path) for u in reports], archive=None, year=year, peers=True, jobs=1,
+                                progress=False)
         for exc in outcome.errors:
             refused.append(relabel.error(exc))
         results = list(outcome.results)
@@ -362,6 +369,8 @@ def finding_json(f, lang: str):
 
     if isinstance(f, Finding):
         return finding_dict(f, lang)
+    if hasattr(f, "to_dict"):  # rules.unit.UnitFinding
+        return f.to_dict(lang)
     if dataclasses.is_dataclass(f) and not isinstance(f, type):
         return {k: (v.get(lang) if isinstance(v, Msg) else v) for k, v in dataclasses.asdict(f).items()}
     return f
@@ -371,14 +380,16 @@ def unit_view(f) -> dict:
     """A unit-level finding for the batch page, both languages when it has them."""
     from ..emit.html import msg
 
-    if isinstance(f, Finding):
+    if isinstance(getattr(f, "message", None), Msg):
+        suggestion = getattr(f, "suggestion", None)
         return {"code": f.code, "rule": f.rule, "severity": f.severity, "message": msg(f.message),
-                "suggestion": msg(f.suggestion)}
+                "suggestion": msg(suggestion) if isinstance(suggestion, Msg) else None,
+                "files": [str(x) for x in getattr(f, "files", ())]}
     d = finding_json(f, "vi")
     if not isinstance(d, dict):
         d = {"message": str(d)}
     return {"code": d.get("code", ""), "rule": d.get("rule"), "severity": d.get("severity") or "info",
-            "message": d.get("message") or "", "suggestion": d.get("suggestion")}
+            "message": d.get("message") or "", "suggestion": d.get("suggestion"), "files": list(d.get("files") or [])}
 
 
 def audit_payload(data: dict, lang: str) -> dict:

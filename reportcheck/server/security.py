@@ -490,15 +490,17 @@ def unpack_zip(upload: Upload, dest: Path, limits: UploadLimits) -> tuple[list[U
         package = SafeZip(data, upload.name, _limits_for(limits))
         # the directory is listed only after SafeZip has vetted it (entry count); every
         # entry is then inflated by SafeZip.read, within its caps
-        names = [i.filename for i in zipfile.ZipFile(io.BytesIO(data)).infolist() if not i.is_dir()]
+        infos = [i for i in zipfile.ZipFile(io.BytesIO(data)).infolist() if not i.is_dir()]
     except InputError as exc:
         raise Refusal.from_input(exc, upload.name) from None
     except (zipfile.BadZipFile, ValueError, OSError):
         raise Refusal.from_input(refuse(upload.name, "bad-zip"), upload.name) from None
     out: list[Upload] = []
     refused: list[Refusal] = []
-    for i, entry in enumerate(names):
-        parts = PurePosixPath(entry.replace("\\", "/")).parts
+    for i, info in enumerate(infos):
+        entry = info.filename
+        # the entry's path is only ever shown, never used on disk ("../", "/" dropped)
+        parts = [p for p in PurePosixPath(entry.replace("\\", "/")).parts if p not in ("/", ".", "..")]
         base = parts[-1] if parts else ""
         if not base or any(p.startswith(".") or p == "__MACOSX" for p in parts) or base.startswith("~$"):
             continue  # hidden files, macOS resource forks, Word lock files
@@ -509,6 +511,9 @@ def unpack_zip(upload: Upload, dest: Path, limits: UploadLimits) -> tuple[list[U
             continue
         if len(out) >= limits.files:
             raise limits.too_many_files()
+        if info.file_size > limits.file:  # one report too large: refused alone (a lying size is a bomb below)
+            refused.append(limits.too_big_file(shown))
+            continue
         try:
             body = package.read(entry)
         except InputError as exc:
