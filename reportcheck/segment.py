@@ -60,6 +60,7 @@ def _label_kind(label: str) -> str:
 
 
 _PART_RE = re.compile(r"^(?:phần|phan|part)\s+(?:thứ|thu|the)?\s*(\w+)\s*[.:\-]\s*", re.IGNORECASE)
+_TITLE_RE = re.compile(r"\b(ban (tu )?kiem diem|bao cao kiem diem|self-review report|self-criticism report|review report)\b")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
 
 
@@ -137,6 +138,8 @@ def candidate(p: Paragraph) -> Candidate | None:
         return None
     if not strong and kind is None and not rest:
         return None
+    if _TITLE_RE.search(fold(head)):
+        return None  # the report's title ("BẢN KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI …") is not a part of it
     # a note in brackets at the end ("(nếu có)", "(tự chấm 56/70 điểm)") says nothing about which part it is
     return Candidate(p.index, head, fold(_TRAILING_NOTE.sub("", head) or head), rest, label, kind, strong)
 

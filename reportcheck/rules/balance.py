@@ -111,14 +111,36 @@ def _range_months(text: str) -> float:
     return best
 
 
-_SPAN_RE = re.compile(r"(\d{1,3})\s*(tuan|weeks?|ngay|days?)\b")
+_UNITS = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7, "tám": 8,
+          "chín": 9, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+          "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+          "twenty": 20}
+_NUMBER_WORDS = r"(?:\d{1,3}|(?:(?:một|hai|ba|bốn|tư|năm|sáu|bảy|tám|chín|mười|mươi|mốt|lăm|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|twenty)\s*)+)"
+_SPAN_RE = re.compile(rf"(?<!\w)({_NUMBER_WORDS})\s*(tuần|weeks?|ngày|days?|quý|quarters?)(?!\w)")
+
+
+def _number(words: str) -> int:
+    """12, "mười bốn" (14), "hai mươi mốt" (21), "twelve": the value of a small number."""
+    words = words.strip()
+    if words.isdigit():
+        return int(words)
+    total, current = 0, 0
+    for w in words.split():
+        if w == "mười":
+            current += 10
+        elif w == "mươi":
+            current = (current or 1) * 10
+        else:
+            current += _UNITS.get(w, 0)
+    return total + current
 
 
 def _sick_months(text: str) -> float:
     best = _range_months(text)
-    for m in _SPAN_RE.finditer(fold(text)):
-        per_month = 4.345 if m.group(2).startswith(("tuan", "week")) else 30.4
-        best = max(best, int(m.group(1)) / per_month)
+    for m in _SPAN_RE.finditer(lower(text)):
+        unit = m.group(2)
+        per_month = 4.345 if unit.startswith(("tuần", "week")) else 1 / 3 if unit.startswith(("quý", "quarter")) else 30.4
+        best = max(best, _number(m.group(1)) / per_month)
     for m in _MONTHS_RE.finditer(lower(text)):
         n = m.group(1)
         best = max(best, int(n) if n.isdigit() else _WORD_NUM.get(n, 0))
@@ -176,6 +198,11 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
 
 
 _RATIO_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\s+(?:chi tieu|nhiem vu|muc tieu|targets?|tasks?)")
+# "đạt 58,4% (kế hoạch | dự toán | chỉ tiêu)", "achieved 81% of the plan"
+_PERCENT_RE = re.compile(
+    r"\b(?:dat|chi dat|moi dat|achieved|reached|only)\s+(\d{1,3}(?:[.,]\d+)?)\s*%\s*(?:so voi\s+|cua\s+|of\s+(?:the\s+)?)?"
+    r"(?:ke hoach|du toan|chi tieu|muc tieu|nghi quyet|plan|target|budget)"
+)
 
 
 def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
@@ -192,9 +219,12 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
             continue
         f = fold(s.text)
         ratio = [(int(a), int(b)) for a, b in _RATIO_RE.findall(f) if 0 < int(b) and int(a) < int(b)]
-        below_half = any(a / b < 0.5 for a, b in ratio)
-        missed = below_half or has_phrase(f, lex["phrases"]) or any(p.search(f) for p in patterns)
-        if not missed or has_phrase(f, lexicon()["discipline"]["negations"]) or not _this_year(analysis, f):
+        percents = [float(p.replace(",", ".")) for p in _PERCENT_RE.findall(f)]
+        below_half = any(a / b < 0.5 for a, b in ratio) or any(p < 50 for p in percents)
+        by_number = below_half or any(p < 100 for p in percents)
+        by_words = (has_phrase(f, lex["phrases"]) or any(p.search(f) for p in patterns)) and not has_phrase(
+            f, lexicon()["discipline"]["negations"])
+        if not (by_number or by_words) or not _this_year(analysis, f):
             continue
         if rating == "excellent" or below_half or has_phrase(f, lex["key_target"]):
             out.append((s.paragraph, s.text))
