@@ -137,9 +137,12 @@ def is_concrete(text: str) -> bool:
 
     A bare year ("Năm 2023, bản thân luôn hoàn thành tốt…") is not one.
     """
-    if _NUMBER.search(_YEAR.sub(" ", strip_label(text))):
-        return True
     lex = lexicon()["concrete"]
+    plain = strip_label(text).lower()
+    for name in lex["non_products"]:
+        plain = plain.replace(name, " ")
+    if _NUMBER.search(_YEAR.sub(" ", plain)):
+        return True
     f = fold(text)
     if has_phrase(f, lex["phrases"]) is not None or _dated(f):
         return True

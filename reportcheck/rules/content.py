@@ -262,15 +262,18 @@ def remedy_unrelated(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     yield ctx.finding("RC205", section="remedies", paragraph=remedies[0].paragraph, evidence=remedies[0].text)
 
 
-_RESULT_SECTIONS = {"member": ("task_results",), "leader": ("task_results", "leadership"),
-                    "collective": ("targets", "political_tasks")}
+# A leader's leadership results (02B I.3) without facts are reported by RC207 (leader-items-thin).
+_RESULT_SECTIONS = {"member": ("task_results",), "leader": ("task_results",),
+                    "collective": ("targets",)}
 
 
 @rule("RC206")
 def no_concrete_results(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
+    """The task results name a concrete product (QĐ 124 Art. 3, 12 "bằng sản phẩm cụ thể"); for
+    collectives the results against targets. A leader's leadership item is judged by RC207."""
     for sid in _RESULT_SECTIONS.get(analysis.kind, ("task_results",)):
         sec = analysis.sections.get(sid)
-        if sec is None or sec.words < ctx.thresholds.get("results_min_words", 20):
+        if sec is None or sec.words < ctx.thresholds["results_min_words"]:
             continue
         items = section_items(analysis, sid)
         if any(is_concrete(it.text) for it in items):

@@ -20,6 +20,7 @@ deleted; the API keeps nothing.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import dataclasses
 import functools
@@ -71,6 +72,7 @@ class Settings:
     max_results: int = 64  # results kept in memory at once (oldest dropped first)
     max_result_bytes: int = 256 * MB  # their uploaded sources, in bytes
     temp_root: str | None = None  # where private temp folders are made (default: the system's)
+    upload_timeout: float = 600.0  # seconds an upload may take to arrive
     allowed_hosts: tuple[str, ...] | None = None  # Host header names accepted; default: loopback names
 
     def limits(self) -> UploadLimits:
@@ -308,7 +310,8 @@ def check_job(draft: Upload, prior: Upload | None, tmp: Path, settings: Settings
     if prior is not None:
         sec.settle(prior, limits, allow_zip=False)
     relabel = Relabel([draft] + ([prior] if prior else []), tmp)
-    batch = run([str(draft.path)], prior=str(prior.path) if prior else None)
+    with _REUSE_LOCK if prior is not None else contextlib.nullcontext():
+        batch = run([str(draft.path)], prior=str(prior.path) if prior else None)
     if batch.errors:
         raise relabel.error(batch.errors[0])
     result = batch.results[0]
@@ -319,7 +322,10 @@ def check_job(draft: Upload, prior: Upload | None, tmp: Path, settings: Settings
             "source": source, "source_ext": draft.path.suffix.lower(), "archived": archived, "annotated": {}}
 
 
-_AUDIT_LOCK = threading.Lock()
+# Copy detection keeps process-wide state (reuse.units' token vocabulary, audit's run state)
+# that is not safe to update from two threads at once: checks that compare documents (a
+# prior, a batch) take this lock; plain checks, the common case, run in parallel.
+_REUSE_LOCK = threading.Lock()
 
 
 def audit_job(uploads: list[Upload], tmp: Path, settings: Settings, archive: bool, year: int | None,
@@ -336,7 +342,7 @@ def audit_job(uploads: list[Upload], tmp: Path, settings: Settings, archive: boo
         # never shows archived reports (anyone could write a colleague's name into a file and
         # read their earlier report side by side). run_audit keeps its run in module globals,
         # so two audits never run at once in this process.
-        with _AUDIT_LOCK:
+        with _REUSE_LOCK:
             outcome = run_audit([str(u.path) for u in reports], archive=None, year=year, peers=True, jobs=1,
                                 progress=False)
         for exc in outcome.errors:
@@ -635,7 +641,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # -- shared upload handling -----------------------------------------------------------
     async def receive(request: Request, tmp: Path, fields: frozenset[str]) -> Form:
-        return await sec.read_form(request.headers, request.stream(), tmp, limits, fields)
+        try:
+            return await asyncio.wait_for(sec.read_form(request.headers, request.stream(), tmp, limits, fields),
+                                          settings.upload_timeout)
+        except asyncio.TimeoutError:
+            raise Refusal(408, "timeout", "tải lên quá lâu; hãy thử lại.", "the upload took too long; try again.") from None
 
     def wants_archive(form: Form) -> bool:
         if form.fields.get("archive", "").strip().lower() not in _TRUE:
@@ -748,7 +758,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sid, new = session_of(request)
         data, form = await do_check(request)
         lang = lang_of(request, form.fields.get("lang"))
-        size = len(data["source"] or b"") + 64 * 1024
+        size = 3 * len(data["source"] or b"") + 64 * 1024  # the source and its annotated copies
         rid = store.put(sid, "report", data, size)
         response = RedirectResponse(f"/r/{rid}?lang={lang}", status_code=303)
         if new:
