@@ -125,6 +125,7 @@ class AuditResult:
     rows: list[dict]  # worst first
     errors: list[InputError] = field(default_factory=list)
     unit_findings: list[UnitFinding] = field(default_factory=list)
+    not_recorded: list[str] = field(default_factory=list)  # files the archive did not take: no year known
     timings: dict = field(default_factory=dict)  # seconds per stage
 
 
@@ -273,7 +274,8 @@ def _map(fn, items: list, jobs: int, bar, *, fork_only: bool = False) -> Iterato
     pool.shutdown(wait=True)
 
 
-def _targets(paths: Sequence[str]) -> list[str]:
+def _targets(paths: Sequence[str], errors: list[InputError]) -> list[str]:
+    """The report files under ``paths`` (folders searched recursively), each once; a missing path is listed."""
     out: list[str] = []
     for p in paths:
         if Path(p).is_dir():
@@ -281,7 +283,7 @@ def _targets(paths: Sequence[str]) -> list[str]:
         elif Path(p).exists():
             out.append(str(p))
         else:
-            raise InputError(str(p), "not-found", "không tìm thấy tệp hoặc thư mục.", "no such file or folder.")
+            errors.append(InputError(str(p), "not-found", "không tìm thấy tệp hoặc thư mục.", "no such file or folder."))
     return list(dict.fromkeys(out))
 
 
@@ -322,14 +324,15 @@ def run_audit(
     archive = str(archive) if archive is not None else None
     if archive:  # fail before the long part: not a database, newer schema; migrate now
         Archive(archive).close()
-    targets = _targets(paths)
-    prior_paths = [p for p in (list_reports(prior_dir) if prior_dir else []) if p not in set(targets)]
+    errors: list[InputError] = []
+    targets = _targets(paths, errors)
+    taken = set(targets)
+    prior_paths = [p for p in (list_reports(prior_dir) if prior_dir else []) if p not in taken]
     ref_paths = list_reports(reference) if reference else []
 
     # 1-2. read and analyse
     t0 = time.perf_counter()
     jobs_a = [(p, "target") for p in targets] + [(p, "prior") for p in prior_paths] + [(p, "reference") for p in ref_paths]
-    errors: list[InputError] = []
     blobs, docs, info, prior_meta, prior_blobs, ref_docs = [], [], {}, [], [], []
     bar = _bar(len(jobs_a), "đọc / read", show)
     for (path, role), out in zip(jobs_a, _map(_analyse_job, jobs_a, jobs, bar)):
@@ -364,6 +367,7 @@ def run_audit(
     _STATE = _State(blobs, index, roles, info, selection, thr, year, unit, archive, record, prior_meta, prior_blobs)
     rows: list[dict] = []
     entries: list[Entry] = []
+    not_recorded: list[str] = []
     bar = _bar(len(blobs), "kiểm tra / check", show)
     checked = _map(_check_job, list(range(len(blobs))), jobs, bar, fork_only=True)
     try:
@@ -371,10 +375,12 @@ def run_audit(
             writer = None
             done = enumerate(checked)
             while chunk := list(islice(done, commit_every or COMMIT_EVERY)):
-                for i, (blob, row, entry, _) in chunk:
+                for i, (blob, row, entry, rec) in chunk:
                     blobs[i] = blob  # the analysis is replaced by its result (forked workers keep their copy)
                     rows.append(row)
                     entries.append(entry)
+                    if archive and record and rec is None:
+                        not_recorded.append(row["file"])
                 records = [rec for _, (*_, rec) in chunk if rec is not None]
                 if not records:
                     continue
@@ -400,7 +406,7 @@ def run_audit(
     unit_findings = _unit_rules(store, rows, entries, selection, thr, group_by,
                                 archive if record else None)
     timings["unit"] = time.perf_counter() - t0
-    return AuditResult(store, sorted(rows, key=rank_key), errors, unit_findings, timings)
+    return AuditResult(store, sorted(rows, key=rank_key), errors, unit_findings, not_recorded, timings)
 
 
 def _unit_rules(store: ResultStore, rows: list[dict], entries: list[Entry], selection: Selection, thr: dict,
@@ -426,7 +432,7 @@ def _unit_rules(store: ResultStore, rows: list[dict], entries: list[Entry], sele
         res.findings = sorted(res.findings + added[i], key=Finding.sort_key)
         res.scores, res.verdict = score(res.analysis, res.findings, Context(thresholds=thr))
         store.replace(i, res)
-        rows[i] = row_for(res)
+        rows[i] = {**row_for(res), "unit": rows[i]["unit"]}
         changed.append((i, res))
     if archive:
         with Archive(archive) as arc, arc.transaction():

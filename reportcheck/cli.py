@@ -361,6 +361,14 @@ def _write_table(writer, rows: list[dict], path: str) -> None:
         raise UsageError(f"{path}: không ghi được ({exc.strerror}).", f"{path}: cannot write ({exc.strerror}).") from None
 
 
+def _note_not_recorded(audit, lang: str) -> None:
+    if audit.not_recorded:
+        n = len(audit.not_recorded)
+        print({"vi": f"{n} bản không được lưu vào kho vì không rõ năm (dùng --year), ví dụ {audit.not_recorded[0]}",
+               "en": f"{n} reports not kept in the archive: their year is unknown (use --year), e.g. {audit.not_recorded[0]}"}[lang],
+              file=sys.stderr)
+
+
 def _jobs(value: int | None) -> int | None:
     if value is not None and value < 1:
         raise UsageError("--jobs phải từ 1 trở lên.", "--jobs must be at least 1.")
@@ -386,7 +394,10 @@ def cmd_audit(args) -> int:
                       reference=args.reference, jobs=_jobs(args.jobs), selection=selection, group_by=group_by)
     for exc in audit.errors:
         print(exc.line(lang), file=sys.stderr)
-    if not audit.rows and not audit.errors:
+    _note_not_recorded(audit, lang)
+    if not audit.rows:
+        if audit.errors:
+            return EXIT_BAD
         raise UsageError(f"không có bản kiểm điểm nào (.docx, .txt, .md) trong: {' '.join(args.paths)}",
                          f"no reports (.docx, .txt, .md) in: {' '.join(args.paths)}")
     sys.stdout.write(_audit_table(audit.rows, lang))
@@ -440,7 +451,9 @@ def _archive_add(args) -> int:
                       jobs=_jobs(args.jobs), selection=selection, commit_every=None)
     for exc in audit.errors:
         print(exc.line(lang), file=sys.stderr)
-    if not audit.rows and not audit.errors:
+    if not audit.rows:
+        if audit.errors:
+            return EXIT_BAD
         raise UsageError(f"không có bản kiểm điểm nào (.docx, .txt, .md) trong: {' '.join(args.paths)}",
                          f"no reports (.docx, .txt, .md) in: {' '.join(args.paths)}")
     msg = {"vi": f"đã lưu {len(audit.rows)} bản kiểm điểm năm {args.year} vào {args.archive}",

@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from ..annotate import has_phrase, has_time, lexicon, split_sentences
 from ..model import Analysis
-from ..text.normalize import count_words, fold, lower
+from ..text.normalize import count_words, fold, lower, phrase_pattern
 
 _LEADING_LABEL = re.compile(r"^\s*(?:[-+*•●○▪■◦]|\(?[0-9]{1,2}[.)/]|\(?[a-zđ][.)/]|[IVX]{1,4}[.)/-])\s*", re.I)
 _NUMBER = re.compile(r"\d")
@@ -108,6 +108,10 @@ def is_subjective(text: str) -> bool:
     """A cause that is the writer's own: a subjective cue in a clause whose subject is not someone else."""
     lex = lexicon()
     third = lex["subjective"]["third_party"]
+    for sentence in re.split(r"[.;!?]", fold(text)):
+        person = phrase_pattern(tuple(lex["subjective"]["first_person"])).search(sentence)
+        if person and phrase_pattern(tuple(lex["subjective"]["fault"])).search(sentence, person.end()):
+            return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
     for clause in _CLAUSE_SPLIT.split(fold(text)):
         cue = has_phrase(clause, lex["subjective"]["phrases"])
         if cue is None:

@@ -29,9 +29,9 @@ def achievement_heavy(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     if b is None:
         return
     total = sum(count_words(s.text) for s in analysis.sentences if s.role in ("achievement", "shortcoming", "cause"))
-    if total < ctx.thresholds.get("balance_min_words", 150):
+    if total < ctx.thresholds["balance_min_words"]:
         return
-    limit = ctx.thresholds.get("achievement_heavy_share", 0.85)
+    limit = ctx.thresholds["achievement_heavy_share"]
     if b["achievements"] >= limit:
         sec = analysis.sections.get("limitations")
         yield ctx.finding(
@@ -168,7 +168,7 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
             yield finding("bản kiểm điểm có nêu bị xử lý kỷ luật trong năm",
                           "the report admits a disciplinary measure this year", hits[0][0], hits[0][1], "discipline")
         for p, text in _mentions(analysis, "sick_leave"):
-            if _sick_months(text) >= ctx.thresholds.get("sick_leave_months", 3):
+            if _sick_months(text) >= ctx.thresholds["sick_leave_months"]:
                 yield finding("nghỉ ốm từ 03 tháng trở lên trong năm", "sick leave of three months or more this year",
                               p, text, "sick_leave")
                 break

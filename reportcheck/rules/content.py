@@ -207,8 +207,11 @@ _GENERAL_LEADS = ("ve khach quan", "ve chu quan", "khach quan", "chu quan", "ngu
 @rule("RC203")
 def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     causes = _cause_items(analysis)
-    if not causes or sum(count_words(c.text) for c in causes) < ctx.thresholds.get("min_cause_words", 8):
+    if not causes or sum(count_words(c.text) for c in causes) < ctx.thresholds["min_cause_words"]:
         return
+    limits = section_items(analysis, "limitations")
+    if limits and _token_shortcomings(analysis, limits, ctx):
+        return  # nothing admitted, so nothing to find causes for: RC201 says it
     if any(is_subjective(c.text) for c in causes) or _subjective_heading_with_text(analysis):
         return
     yield ctx.finding("RC203", section="causes", paragraph=causes[0].paragraph,

@@ -27,13 +27,13 @@ def _recognised(analysis: Analysis) -> bool:
 def is_empty_template(analysis: Analysis, ctx: Context) -> tuple[int, int]:
     """(empty parts, parts with a heading) among the body parts of the form."""
     parts = [s for s in analysis.sections.values() if s.matched_by != "content" and s.id not in _BODY_EXCLUDED]
-    empty = [s for s in parts if s.words < ctx.thresholds.get("empty_section_words", 3)]
+    empty = [s for s in parts if s.words < ctx.thresholds["empty_section_words"]]
     return len(empty), len(parts)
 
 
 def template_like(analysis: Analysis, ctx: Context) -> bool:
     empty, total = is_empty_template(analysis, ctx)
-    return total >= 3 and empty / total >= ctx.thresholds.get("empty_template_share", 0.75)
+    return total >= 3 and empty / total >= ctx.thresholds["empty_template_share"]
 
 
 @rule("RC101")
@@ -81,7 +81,7 @@ def empty_section(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     """A required part with a heading and nothing but placeholders under it."""
     if analysis.rubric is None or template_like(analysis, ctx):
         return
-    minimum = ctx.thresholds.get("empty_section_words", 3)
+    minimum = ctx.thresholds["empty_section_words"]
     for sid in analysis.rubric.required:
         sec = analysis.sections.get(sid)
         if sec is None or sid in _BODY_EXCLUDED or sec.matched_by == "content":
