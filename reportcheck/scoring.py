@@ -28,7 +28,7 @@ def completeness(analysis: Analysis, findings: list[Finding], ctx: Context) -> f
     if rubric is None or not analysis.headings:
         return 0.0
     required = [s for s in rubric.required]
-    minimum = ctx.thresholds.get("empty_section_words", 3)
+    minimum = ctx.thresholds["empty_section_words"]
     filled = 0
     for sid in required:
         sec = analysis.sections.get(sid)
