@@ -91,9 +91,11 @@ def _generic_bigrams() -> frozenset[str]:
     return frozenset(lexicon()["remedy_link"]["generic_bigrams"])
 
 
-def answers(limitation: str, remedies: str) -> bool:
-    """Whether the remedies speak of what the limitation is about."""
-    return bool(content_bigrams(limitation) & content_bigrams(remedies)) or overlap(limitation, remedies) >= 0.5
+def answers(limitation: str, remedy: str) -> bool:
+    """Whether a remedy (or a cause's topic lead) speaks of what the limitation is about:
+    a shared pair of content syllables ("nộp chậm", "bệnh án điện tử") or most of its content words."""
+    return bool(content_bigrams(limitation, strict=True) & content_bigrams(remedy, strict=True)) or overlap(
+        limitation, remedy) >= 0.5
 
 
 def is_cause(text: str) -> bool:

@@ -260,7 +260,7 @@ def remedy_unrelated(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     remedy_text = " ".join(r.text for r in remedies)
     if len(content_bigrams(" ".join(it.text for it in limits))) < 3:
         return
-    if any(answers(it.text, remedy_text) for it in limits):
+    if any(answers(it.text, r.text) for it in limits for r in remedies):
         return
     yield ctx.finding("RC205", section="remedies", paragraph=remedies[0].paragraph, evidence=remedies[0].text)
 
