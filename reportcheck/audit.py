@@ -144,10 +144,10 @@ def _analyse_job(job: tuple[str, str]) -> tuple:
     path, role = job
     try:
         a = analyse(read_document(path))
+        doc = index_doc(a, "reference" if role == "reference" else "peer")
+        return ("ok", path, None if role == "reference" else _pack(a), doc, a.member, a.year)
     except Exception as exc:  # noqa: BLE001 — one bad file never stops a 40,000-report run
         return _error_tuple(path, exc)
-    doc = index_doc(a, "reference" if role == "reference" else "peer")
-    return ("ok", path, None if role == "reference" else _pack(a), doc, a.member, a.year)
 
 
 @dataclass
@@ -204,17 +204,20 @@ def _check_job(i: int) -> tuple:
     """Check report ``i`` of the run against its prior, peers and references (in a worker)."""
     st = _STATE
     a = _unpack(st.blobs[i])
-    year = st.year if st.year is not None else a.year
-    result = check_with_reuse(a, st.index, _prior(a, year), roles=st.roles, info=st.info.get,
-                              selection=st.selection, thresholds=st.thresholds)
-    record = None
-    if st.archive and st.record and year is not None:
-        from .archive import record_of
+    try:
+        year = st.year if st.year is not None else a.year
+        result = check_with_reuse(a, st.index, _prior(a, year), roles=st.roles, info=st.info.get,
+                                  selection=st.selection, thresholds=st.thresholds)
+        record = None
+        if st.archive and st.record and year is not None:
+            from .archive import record_of
 
-        record = record_of(result, year, st.unit)
-    row = row_for(result)
-    row["unit"] = st.unit or row["unit"]
-    return _pack(result), row, Entry.of(a, unit=st.unit, year=year), record
+            record = record_of(result, year, st.unit)
+        row = row_for(result)
+        row["unit"] = st.unit or row["unit"]
+        return ("ok", _pack(result), row, Entry.of(a, unit=st.unit, year=year), record)
+    except Exception as exc:  # noqa: BLE001 — listed with the file, the run goes on
+        return _error_tuple(a.document.path, exc)
 
 
 # --------------------------------------------------------------------------- running
@@ -365,6 +368,7 @@ def run_audit(
     global _STATE, _READER
     roles = tuple(r for r, on in (("peer", peers), ("reference", bool(reference))) if on)
     _STATE = _State(blobs, index, roles, info, selection, thr, year, unit, archive, record, prior_meta, prior_blobs)
+    done: list[bytes] = []  # packed results, in input order
     rows: list[dict] = []
     entries: list[Entry] = []
     not_recorded: list[str] = []
@@ -373,15 +377,22 @@ def run_audit(
     try:
         with ExitStack() as stack:
             writer = None
-            done = enumerate(checked)
-            while chunk := list(islice(done, commit_every or COMMIT_EVERY)):
-                for i, (blob, row, entry, rec) in chunk:
-                    blobs[i] = blob  # the analysis is replaced by its result (forked workers keep their copy)
+            numbered = enumerate(checked)
+            while chunk := list(islice(numbered, commit_every or COMMIT_EVERY)):
+                records = []
+                for i, out in chunk:
+                    blobs[i] = None  # the analysis is no longer needed here (forked workers keep their copy)
+                    if out[0] == "error":
+                        errors.append(InputError(*out[1:]))
+                        continue
+                    _, blob, row, entry, rec = out
+                    done.append(blob)
                     rows.append(row)
                     entries.append(entry)
-                    if archive and record and rec is None:
+                    if rec is not None:
+                        records.append(rec)
+                    elif archive and record:
                         not_recorded.append(row["file"])
-                records = [rec for _, (*_, rec) in chunk if rec is not None]
                 if not records:
                     continue
                 if writer is None:  # opened once the workers are forked: never shared with them
@@ -402,7 +413,7 @@ def run_audit(
 
     # 5. unit-level rules over the whole run
     t0 = time.perf_counter()
-    store = ResultStore(blobs)
+    store = ResultStore(done)
     unit_findings = _unit_rules(store, rows, entries, selection, thr, group_by,
                                 archive if record else None)
     timings["unit"] = time.perf_counter() - t0

@@ -7,6 +7,10 @@ report, and runs the rules with what the index found (RC3xx). The prior-year
 report of a member is the explicit ``--prior`` file, or the report in
 ``--prior-dir`` whose header names the same member (case, diacritics and tone
 placement ignored) or whose file name does.
+
+The pieces are reused by :mod:`reportcheck.audit` (a whole unit, in parallel):
+:func:`fit_index`, :func:`check_with_reuse` (:func:`reuse_for` + the rules) and
+:func:`prior_index`.
 """
 
 from __future__ import annotations

@@ -26,7 +26,15 @@ def _limitation_items(analysis: Analysis) -> list[Item]:
     same = causes is not None and lim.node == causes.node
     if same:  # "II. Hạn chế, khuyết điểm và nguyên nhân" without sub-items: drop the cause sentences
         items = [it for it in items if not _starts_as_cause(it.text)]
-    return [it for it in items if count_words(it.text) >= 3 and not _remediated(it)]
+    return [it for it in items if count_words(it.text) >= 3 and not _remediated(it) and not _list_intro(it)]
+
+
+def _list_intro(item: Item) -> bool:
+    """A short line announcing the list that follows, not a shortcoming itself."""
+    lex = lexicon()["cause"]
+    patterns = lex.setdefault("_intro", [re.compile(p) for p in lex["list_intro"]])
+    f = fold(item.text).strip()
+    return count_words(item.text) <= 12 and (f.endswith(":") or any(p.search(f) for p in patterns))
 
 
 def _remediated(item: Item) -> bool:
