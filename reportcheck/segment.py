@@ -286,6 +286,10 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
         ]
         if not covering:
             continue
+        # "2. Nguyên nhân" with "a) Khách quan", "b) Chủ quan" below: the parent part is the one to take
+        keys = {s[2].node.key: tuple(_covers(s[2], rubric)) for s in covering}
+        covering = [s for s in covering
+                    if not any(keys.get(a) == keys[s[2].node.key] for a in rubric.ancestors(s[2].node.key))]
         depth = max(s[2].node.depth for s in covering)
         chosen = [s for s in covering if s[2].node.depth == depth]
         chosen_keys = {s[2].node.key for s in chosen}

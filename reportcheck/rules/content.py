@@ -43,8 +43,9 @@ def _remediated(item: Item) -> bool:
 
 
 def _starts_as_cause(text: str) -> bool:
-    f = fold(text)[:40]
-    return f.startswith(("nguyen nhan", "do ", "vi ", "boi ", "cause", "because", "due to", "the cause", "the reason"))
+    f = fold(text)[:60]
+    return f.startswith(("nguyen nhan", "do ", "vi ", "boi ", "cause", "because", "due to", "the cause", "the reason")) or (
+        re.match(r"^(ve|doi voi|as for|regarding)\s+(cac\s+)?(nguyen nhan|the causes?)", f) is not None)
 
 
 def _cause_items(analysis: Analysis) -> list[Item]:
@@ -227,17 +228,30 @@ def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
                       extra={"objective_cues": any(is_objective(c.text) for c in causes)})
 
 
+_SUBJECTIVE_LEADS = ("chu quan", "ve chu quan", "nguyen nhan chu quan", "ve phia ban than", "ve ban than", "ban than",
+                     "ve phia toi", "phia toi", "subjective", "on my part", "my own")
+_OBJECTIVE_CUT = re.compile(r"\b(khach quan|nguyen nhan khach quan|objective)\b\s*:")
+
+
 def _subjective_heading_with_text(analysis: Analysis) -> bool:
-    """A "Nguyên nhân chủ quan:" part whose text is not, in fact, only circumstances."""
+    """A "Chủ quan: …" / "Về phía bản thân: …" part whose text is not, in fact, only circumstances."""
     paras = analysis.document.paragraphs
     for index in analysis.headings:
         head = fold(analysis.heading_text.get(index, ""))
-        if not (head.startswith(("ve chu quan", "chu quan", "subjective")) or "nguyen nhan chu quan" in head):
+        if not head.startswith(_SUBJECTIVE_LEADS) and "nguyen nhan chu quan" not in head:
             continue
         text = analysis.heading_rest.get(index) or (paras[index + 1].text if index + 1 < len(paras) else "")
-        if count_words(text) >= 4 and not _is_none(text) and (is_subjective(text) or not is_objective(text)):
+        cut = _OBJECTIVE_CUT.search(fold(text))
+        if cut:  # "Chủ quan: … . Khách quan: …" in one paragraph: only the first part is the writer's
+            text = text[: cut.start()]
+        if count_words(text) >= 4 and not _is_none(text) and (
+                is_subjective(text) or _OWN_FAULT.search(fold(text)) or not is_objective(text)):
             return True
     return False
+
+
+_OWN_FAULT = re.compile(r"\b(chua|con|khong|it)\s+(\w+\s+)?(manh dan|chu dong|kip thoi|kiem tra|sat|quyet liet|nghien cuu|"
+                        r"tim hieu|sap xep|ngai|quan tam|thuong xuyen|du|ky)\b")
 
 
 def _remedy_items(analysis: Analysis) -> list[Item]:
