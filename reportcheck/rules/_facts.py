@@ -110,7 +110,7 @@ def is_subjective(text: str) -> bool:
     """A cause that is the writer's own: a subjective cue in a clause whose subject is not someone else."""
     lex = lexicon()
     third = lex["subjective"]["third_party"]
-    for sentence in re.split(r"[.;!?]", fold(text)):
+    for sentence in re.split(r"[.;!?]", lower(text)):
         person = phrase_pattern(tuple(lex["subjective"]["first_person"])).search(sentence)
         if person and phrase_pattern(tuple(lex["subjective"]["fault"])).search(sentence, person.end()):
             return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
