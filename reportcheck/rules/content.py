@@ -170,16 +170,23 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
     if any(fold(c.text).startswith(_GENERAL_LEADS) for c in causes):
         return None
     echoed: set[int] = set()
+    all_led = True
     for c in causes:
         # an entry is about the limitations any of its clauses points to ("Về quá tải: …; …")
         hits: set[int] = set()
-        for part in c.text.split(";"):
+        led = _topic_lead(c.text)
+        if led:
+            hits = _lead_targets(items, led)
+        all_led = all_led and bool(hits)
+        for part in c.text.split(";") if not hits else ():
             if count_words(part) >= 3:
                 hits |= _cause_targets(items, Item(c.paragraph, part.strip()), ctx)
         if not hits:
             return None  # a general cause: it may explain any limitation
         echoed |= hits
-    # only a limitation that shares (almost) nothing with every cause is without one
+    if all_led:  # every cause names the limitation it explains ("Đối với việc …:"): the rest have none
+        return [ok or i in echoed for i, ok in enumerate(inline)]
+    # otherwise only a limitation that shares (almost) nothing with every cause is without one
     unlinked = ctx.thresholds["cause_unlinked_overlap"]
     return [ok or i in echoed or any(overlap(it.text, c.text) >= unlinked for c in causes)
             for i, (it, ok) in enumerate(zip(items, inline))]
@@ -188,16 +195,27 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
 _TOPIC_LEADS = ("ve ", "doi voi", "viec ", "han che ", "khuyet diem ", "for ", "regarding", "as for", "as to", "on the ")
 
 
-def _cause_targets(items: list[Item], cause: Item, ctx: Context) -> set[int]:
-    """The limitations one cause clause is about: by its topic lead ("Về đề tài: …"), else by a strong echo."""
-    text = cause.text
+def _topic_lead(text: str) -> str | None:
+    """The topic a cause entry opens with ("Về đề tài: …", "Đối với việc gửi báo cáo trễ: …"), if any."""
     lead, sep, _rest = text.partition(":")
-    if sep and count_words(lead) <= 10 and fold(lead).startswith(_TOPIC_LEADS):
-        by_lead = {i for i, it in enumerate(items) if answers(lead, it.text) or overlap(lead, it.text) >= 0.5}
+    if sep and count_words(lead) <= 12 and fold(lead).startswith(_TOPIC_LEADS):
+        return lead
+    return None
+
+
+def _lead_targets(items: list[Item], lead: str) -> set[int]:
+    return {i for i, it in enumerate(items) if answers(lead, it.text) or overlap(lead, it.text) >= 0.5}
+
+
+def _cause_targets(items: list[Item], cause: Item, ctx: Context) -> set[int]:
+    """The limitations one cause clause is about: by its topic lead, else by a strong echo."""
+    lead = _topic_lead(cause.text)
+    if lead:
+        by_lead = _lead_targets(items, lead)
         if by_lead:
             return by_lead
     echo = ctx.thresholds["cause_link_overlap"]
-    return {i for i, it in enumerate(items) if overlap(it.text, text) >= echo}
+    return {i for i, it in enumerate(items) if overlap(it.text, cause.text) >= echo}
 
 
 def _causes_by_kind(analysis: Analysis, causes: list[Item]) -> bool:
