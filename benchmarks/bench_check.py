@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from reportcheck.io import read_document  # noqa: E402
-from reportcheck import segment  # noqa: E402
+from reportcheck import annotate, segment  # noqa: E402
 from reportcheck.pipeline import analyse, check_document  # noqa: E402
 from reportcheck.text import normalize  # noqa: E402
 
@@ -33,7 +33,8 @@ def files() -> list[Path]:
 
 def forget_text() -> None:
     """Empty the per-text caches so that every measured report counts as unseen."""
-    for fn in (normalize.fold, normalize.normalize, normalize.count_words, segment._node_score, segment._variant_score):
+    for fn in (normalize.fold, normalize.normalize, normalize.count_words, segment._node_score, segment._variant_score,
+               annotate.classify):
         fn.cache_clear()
 
 

@@ -151,6 +151,7 @@ def has_time(text: str) -> bool:
     return any(r.search(f) for r in lexicon()["time"]["_re"])
 
 
+@lru_cache(maxsize=8192)
 def classify(text: str, section: str | None) -> str:
     """Role of a sentence: classifier scores + a log-prior from its section."""
     model = role_model()

@@ -72,16 +72,21 @@ class Rubric:
     optional: tuple[str, ...]
     nodes: tuple[Node, ...]
     by_key: dict = field(default_factory=dict, compare=False, hash=False)
+    ancestors_of: dict = field(default_factory=dict, compare=False, hash=False)
 
     def children(self, key: str | None) -> list[Node]:
         return [n for n in self.nodes if n.parent == key]
 
     def ancestors(self, key: str) -> list[str]:
+        cached = self.ancestors_of.get(key)
+        if cached is not None:
+            return cached
         out = []
         node = self.by_key.get(key)
         while node is not None and node.parent:
             out.append(node.parent)
             node = self.by_key.get(node.parent)
+        self.ancestors_of[key] = out
         return out
 
     def sections_of(self, node: Node) -> tuple[str, ...]:

@@ -153,6 +153,7 @@ def fold(text: str) -> str:
     return _WORD_RE.sub(lambda m: _fold_word(m.group(0)), s).lower()
 
 
+@lru_cache(maxsize=1024)
 def phrase_pattern(phrases: tuple[str, ...], prefix: bool = False) -> re.Pattern:
     """One compiled alternation matching any of ``phrases`` (longest first).
 
