@@ -59,6 +59,7 @@ class Node:
     min_keys: int
     excludes: tuple[str, ...]
     order: int
+    label: str | None = None  # the number the form prints for this part ("III", "2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +149,7 @@ def load_rubric(stem: str) -> Rubric:
             min_keys=int(n.get("min_keys", 1)),
             excludes=tuple(fold(k) for k in n.get("excludes", ())),
             order=i,
+            label=n.get("label"),
         )
         for i, n in enumerate(raw_nodes)
     )

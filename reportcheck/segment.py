@@ -232,7 +232,54 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
         used.add(node.key)
         current = node
         current_top = _top(rubric, node)
-    return matched
+    return _by_numbering(rubric, cands, matched)
+
+
+_ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+
+
+def _number_of(label: str | None) -> int | None:
+    if not label:
+        return None
+    label = label.strip().rstrip(".)")
+    return _ROMAN_VALUES.get(label.upper()) or (int(label) if label.isdigit() else None)
+
+
+def _by_numbering(rubric: Rubric, cands: list[Candidate], matched: list[Match]) -> list[Match]:
+    """Recognise a top-level part by its Roman number when its wording matched nothing.
+
+    The I–VII numbering of the forms is stable, so an unmatched "III. …" standing between the
+    parts recognised as II and IV is part III. Only Roman labels, only strong headings, and only
+    where the numbers of the neighbours agree (a report that dropped a part and renumbered is
+    left alone)."""
+    by_label = {(_number_of(n.label)): n for n in rubric.nodes if n.depth == 1 and _number_of(n.label)}
+    if not by_label:
+        return matched
+    used = {m.node.key for m in matched}
+    at = {m.cand.index: m for m in matched}
+    tops = sorted((m.cand.index, _number_of(m.cand.label), m.node) for m in matched
+                  if m.node.depth == 1 and m.cand.label_kind == "roman")
+    out = list(matched)
+    for cand in cands:
+        if cand.index in at or cand.label_kind != "roman" or not cand.strong:
+            continue
+        num = _number_of(cand.label)
+        node = by_label.get(num)
+        if node is None or node.key in used:
+            continue
+        before = [t for t in tops if t[0] < cand.index]
+        after = [t for t in tops if t[0] > cand.index]
+        # neighbours must sit at their own numbers: II before, IV after (nothing renumbered)
+        if not before or not after:
+            continue
+        if not all(_number_of(n.label) == lab for _i, lab, n in (before[-1], after[0])):
+            continue
+        if not (before[-1][1] < num < after[0][1]):
+            continue
+        out.append(Match(cand, node, 0.0))
+        used.add(node.key)
+    out.sort(key=lambda m: m.cand.index)
+    return out
 
 
 def _top(rubric: Rubric, node: Node) -> Node:

@@ -324,8 +324,9 @@ class CorpusIndex:
         cfg = self.config_
         f = features or self._features(doc, with_units=False)
         stats = self.last_query_ = QueryStats()
-        est: dict[int, float] = {}
         qsig = None
+        cand_docs: list[np.ndarray] = []
+        cand_vals: list[np.ndarray] = []
         if f.zone_sets:
             offsets = np.cumsum([0] + [len(s) for s in f.zone_sets])
             qsig = self.minhasher_.signatures(np.concatenate(f.zone_sets), offsets)
@@ -333,25 +334,36 @@ class CorpusIndex:
             stats.lsh_hits = len(rows)
             if len(rows):
                 rows = np.unique(rows)
-                eq = (self.signatures_[rows][:, None, :] == qsig[None, :, :]).mean(axis=2)  # rows x zones
-                best = eq.max(axis=1)
-                docs = self.sig_doc_[rows]
-                for d, v in zip(docs.tolist(), best.tolist()):
-                    if v > est.get(d, 0.0):
-                        est[d] = v
+                # estimated Jaccard of each colliding row with its best query zone (zones are
+                # compared across, so text moved between parts of the form is still found)
+                v = np.zeros(len(rows))
+                sig_rows = self.signatures_[rows]
+                for q in qsig:
+                    np.maximum(v, (sig_rows == q).mean(axis=1), out=v)
+                cand_docs.append(self.sig_doc_[rows])
+                cand_vals.append(v)
         if len(f.unit_keys) and len(self.unit_keys_):
             lo = np.searchsorted(self.unit_keys_, f.unit_keys, side="left")
-            hi = np.searchsorted(self.unit_keys_, f.unit_keys, side="right")
-            shared: dict[int, int] = {}
-            for a, b in zip(lo.tolist(), hi.tolist()):
-                if 0 < b - a <= cfg.max_postings:
-                    for d in np.unique(self.unit_docs_[a:b]).tolist():
-                        shared[d] = shared.get(d, 0) + 1
-            n = len(f.unit_keys)
-            for d, c in shared.items():
-                v = c / n
-                if v > est.get(d, 0.0):
-                    est[d] = v
+            cnt = np.searchsorted(self.unit_keys_, f.unit_keys, side="right") - lo
+            keep = (cnt > 0) & (cnt <= cfg.max_postings)
+            lo, cnt = lo[keep], cnt[keep]
+            if len(lo):
+                idx = np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt) + np.repeat(lo, cnt)
+                key_of = np.repeat(np.arange(len(lo)), cnt)
+                pair = np.unique(key_of.astype(np.int64) * (len(self.docs_) + 1) + self.unit_docs_[idx])
+                d, c = np.unique(pair % (len(self.docs_) + 1), return_counts=True)
+                cand_docs.append(d.astype(np.int32))
+                cand_vals.append(c / len(f.unit_keys))
+        est: dict[int, float] = {}
+        if cand_docs:
+            docs = np.concatenate(cand_docs)
+            vals = np.concatenate(cand_vals)
+            order = np.lexsort((-vals, docs))  # per document, the best estimate first
+            docs, vals = docs[order], vals[order]
+            first = np.ones(len(docs), dtype=bool)
+            first[1:] = docs[1:] != docs[:-1]
+            docs, vals = docs[first], vals[first]
+            est = dict(zip(docs.tolist(), vals.tolist()))
         role_ok = np.zeros(len(ROLES), dtype=bool)
         for r in roles:
             role_ok[ROLES.index(r)] = True
