@@ -36,8 +36,8 @@ import time
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import ExitStack
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -437,17 +437,17 @@ def _unit_rules(store: ResultStore, rows: list[dict], entries: list[Entry], sele
                 added.setdefault(i, []).append(f)
     if not added:
         return found
-    changed = []
-    for i in sorted(added):
-        res = store[i]
-        res.findings = sorted(res.findings + added[i], key=Finding.sort_key)
-        res.scores, res.verdict = score(res.analysis, res.findings, Context(thresholds=thr))
-        store.replace(i, res)
-        rows[i] = {**row_for(res), "unit": rows[i]["unit"]}
-        changed.append((i, res))
-    if archive:
-        with Archive(archive) as arc, arc.transaction():
-            for i, res in changed:
-                if entries[i].year is not None:
-                    arc.set_result(res.analysis.document.path, entries[i].year, res)
+    with ExitStack() as stack:
+        arc = None
+        if archive:  # the stored results of the reports concerned, in one transaction
+            arc = stack.enter_context(Archive(archive))
+            stack.enter_context(arc.transaction())
+        for i in sorted(added):  # one report decompressed at a time
+            res = store[i]
+            res.findings = sorted(res.findings + added[i], key=Finding.sort_key)
+            res.scores, res.verdict = score(res.analysis, res.findings, Context(thresholds=thr))
+            store.replace(i, res)
+            rows[i] = {**row_for(res), "unit": rows[i]["unit"]}
+            if arc is not None and entries[i].year is not None:
+                arc.set_result(res.analysis.document.path, entries[i].year, res)
     return found

@@ -264,7 +264,7 @@ def score_pairs(this: Prepared, other: Prepared, pairs: list[_Pair], cfg: ReuseC
     if sim >= cfg.threshold:
         reasons.append("similarity")
     for s in cfg.section_flag:
-        if sections.get(s, 0.0) >= cfg.section_threshold and sec_den.get(s, 0.0) >= cfg.section_min_tokens:
+        if sections.get(s, 0.0) >= cfg.section_threshold and sec_num.get(s, 0.0) >= cfg.section_min_tokens:
             reasons.append(f"section:{s}")
     bp = this.boilerplate_share
     return Match(other_id=other_id, role=role, similarity=round(sim, 4), sections=sections,
