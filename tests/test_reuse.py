@@ -291,3 +291,14 @@ def test_config_is_data():
     assert cfg.weight(None) == cfg.default_weight
     assert 0 < cfg.threshold < 1
     assert CorpusIndex(threshold=0.9).fit([IndexDoc("a", ((0, "Một câu.", None),))]).config_.threshold == 0.9
+
+
+def test_empty_and_degenerate_inputs():
+    index = CorpusIndex().fit([])
+    doc = IndexDoc("x", ((0, "Tôi phụ trách thư viện và tổ chức hội sách mùa hè cho 300 học sinh.", "task_results"),))
+    assert index.query(doc) == [] and index.last_query_.verified == 0
+    blank = IndexDoc("blank", ((0, "", None), (1, "   ", "remedies")))
+    index = CorpusIndex().fit([doc, blank])
+    assert index.query(blank) == []
+    assert index.compare(blank, doc) is None
+    assert index.query_many([doc, blank], n_jobs=2) == [index.query(doc), index.query(blank)]
