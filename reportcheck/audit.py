@@ -21,8 +21,8 @@
 
 Deterministic: reports keep their input order in ``results`` (``rows`` are ranked: errors
 descending, overall score ascending, then file), workers return in order, and the index is
-deterministic. Memory: an analysis crosses between processes and a result is kept as a
-zlib-compressed pickle held in memory only (never written anywhere, never read from
+deterministic. Memory: an analysis crosses between processes, and a result is kept, as
+zlib-compressed pickles held in memory only (never written anywhere, never read from
 outside; ~10 KB a report), so ``results`` decompresses a report when it is read.
 """
 
@@ -97,26 +97,39 @@ def _unpack(blob: bytes):
     return pickle.loads(zlib.decompress(blob))  # noqa: S301 — our own bytes, made in this run, never stored
 
 
-class ResultStore(Sequence):
-    """The run's results in input order, kept compressed; each access returns a fresh ``Result``."""
+def _pack_outcome(result: Result) -> bytes:
+    """What checking added to an analysis (rules never change the analysis itself)."""
+    return _pack((result.findings, result.scores, result.verdict, result.extras))
 
-    def __init__(self, blobs: list[bytes] | None = None):
-        self._blobs = blobs or []
+
+class ResultStore(Sequence):
+    """The run's results in input order, kept compressed; each access returns a fresh ``Result``.
+
+    A result is kept as two blobs: its analysis (packed once, when the report was read) and
+    what the check added (findings, scores, verdict, extras)."""
+
+    def __init__(self, items: list[tuple[bytes, bytes]] | None = None):
+        self._items = items or []
 
     def __len__(self) -> int:
-        return len(self._blobs)
+        return len(self._items)
+
+    def _result(self, item: tuple[bytes, bytes]) -> Result:
+        analysis, outcome = item
+        return Result(_unpack(analysis), *_unpack(outcome))
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [_unpack(b) for b in self._blobs[i]]
-        return _unpack(self._blobs[i])
+            return [self._result(it) for it in self._items[i]]
+        return self._result(self._items[i])
 
     def __iter__(self) -> Iterator[Result]:
-        for b in self._blobs:
-            yield _unpack(b)
+        for it in self._items:
+            yield self._result(it)
 
     def replace(self, i: int, result: Result) -> None:
-        self._blobs[i] = _pack(result)
+        """Keep the new findings, scores, verdict and extras of report ``i`` (its analysis is unchanged)."""
+        self._items[i] = (self._items[i][0], _pack_outcome(result))
 
 
 @dataclass
@@ -215,7 +228,7 @@ def _check_job(i: int) -> tuple:
             record = record_of(result, year, st.unit)
         row = row_for(result)
         row["unit"] = st.unit or row["unit"]
-        return ("ok", _pack(result), row, Entry.of(a, unit=st.unit, year=year), record)
+        return ("ok", _pack_outcome(result), row, Entry.of(a, unit=st.unit, year=year), record)
     except Exception as exc:  # noqa: BLE001 — listed with the file, the run goes on
         return _error_tuple(a.document.path, exc)
 
@@ -368,7 +381,7 @@ def run_audit(
     global _STATE, _READER
     roles = tuple(r for r, on in (("peer", peers), ("reference", bool(reference))) if on)
     _STATE = _State(blobs, index, roles, info, selection, thr, year, unit, archive, record, prior_meta, prior_blobs)
-    done: list[bytes] = []  # packed results, in input order
+    done: list[tuple[bytes, bytes]] = []  # packed (analysis, outcome) of the results, in input order
     rows: list[dict] = []
     entries: list[Entry] = []
     not_recorded: list[str] = []
@@ -381,12 +394,12 @@ def run_audit(
             while chunk := list(islice(numbered, commit_every or COMMIT_EVERY)):
                 records = []
                 for i, out in chunk:
-                    blobs[i] = None  # the analysis is no longer needed here (forked workers keep their copy)
+                    analysis, blobs[i] = blobs[i], None  # now held by the results only
                     if out[0] == "error":
                         errors.append(InputError(*out[1:]))
                         continue
-                    _, blob, row, entry, rec = out
-                    done.append(blob)
+                    _, outcome, row, entry, rec = out
+                    done.append((analysis, outcome))
                     rows.append(row)
                     entries.append(entry)
                     if rec is not None:
