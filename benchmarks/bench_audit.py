@@ -128,6 +128,12 @@ class PssSampler(threading.Thread):
         return self.peak
 
 
+def cpu_seconds() -> float:
+    """User + system CPU seconds of this process and its finished children (the workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def one(n: int, jobs: int, seed: int, workdir: Path | None) -> dict:
     """Generate, archive and audit ``n`` reports; the figures as a dict."""
     from reportcheck.audit import run_audit
@@ -160,9 +166,11 @@ def one(n: int, jobs: int, seed: int, workdir: Path | None) -> dict:
         sampler = PssSampler()
         sampler.start()
         before_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        cpu0 = cpu_seconds()
         t0 = time.perf_counter()
         audit = run_audit([str(root / "2024")], archive=db, year=2024, peers=True, jobs=jobs, progress=False)
         out["audit_s"] = time.perf_counter() - t0
+        out["cpu_s"] = cpu_seconds() - cpu0
         out["pss_peak_mb"] = sampler.stop()
         out["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         out["rss_self_before_audit_mb"] = before_self
@@ -207,8 +215,8 @@ def main() -> None:
         print(json.dumps(one(args.one, jobs, args.seed, workdir)))
         return
     print(f"## audit of N generated reports with an archive of the prior year ({jobs} processes, {os.cpu_count()} cores)\n")
-    print(f"{'N':>7} {'gen s':>6} {'arch s':>7} {'audit s':>8} {'rep/s':>6}  {'read':>6} {'index':>6} {'check':>6} "
-          f"{'unit':>5}  {'RSS own':>8} {'RSS kid':>8} {'sum':>7} {'PSS':>7}  {'db MB':>6}")
+    print(f"{'N':>7} {'gen s':>6} {'arch s':>7} {'audit s':>8} {'rep/s':>6} {'CPU ms':>7}  {'read':>6} {'index':>6} "
+          f"{'check':>6} {'unit':>5}  {'RSS own':>8} {'RSS kid':>8} {'sum':>7} {'PSS':>7}  {'db MB':>6}")
     results = []
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--jobs", str(jobs), "--seed", str(args.seed)]
@@ -223,11 +231,13 @@ def main() -> None:
         st = r["stages"]
         fmt = lambda v: "cached" if v is None else f"{v:.0f}"  # noqa: E731
         print(f"{n:>7} {fmt(r['generate_s']):>6} {fmt(r['archive_add_s']):>7} {r['audit_s']:>8.1f} "
-              f"{r['reports'] / r['audit_s']:>6.1f}  {st['read']:>6.1f} {st['index']:>6.1f} {st['check']:>6.1f} "
+              f"{r['reports'] / r['audit_s']:>6.1f} {1000 * r['cpu_s'] / r['reports']:>7.1f}  "
+              f"{st['read']:>6.1f} {st['index']:>6.1f} {st['check']:>6.1f} "
               f"{st['unit']:>5.1f}  {r['rss_self_mb']:>8.0f} {r['rss_children_mb']:>8.0f} "
               f"{r['rss_self_mb'] + r['rss_children_mb']:>7.0f} {r['pss_peak_mb']:>7.0f}  {r['archive_mb']:>6.0f}",
               flush=True)
-    print("\n(seconds; 'arch s' = keeping the 2023 reports in the archive, not part of the audit; memory in MB: "
+    print("\n(seconds; 'arch s' = keeping the 2023 reports in the archive, not part of the audit; 'CPU ms' = CPU "
+          "time of the audit (all processes) per report, which other load on the machine does not inflate; memory in MB: "
           "RSS own/kid = ru_maxrss of this process / of its largest child, sum = both (over-counts the pages a "
           "forked worker shares with its parent), PSS = sampled peak of the proportional set size summed over the "
           "process and all its workers)\n")
@@ -241,7 +251,9 @@ def main() -> None:
         print("\nscaling (time per report relative to the smallest run):")
         for r in results:
             per = r["audit_s"] / r["reports"]
-            print(f"  N={r['n']:>6}: {1000 * per:6.1f} ms/report  x{per / (base['audit_s'] / base['reports']):.2f}")
+            cpu = r["cpu_s"] / r["reports"]
+            print(f"  N={r['n']:>6}: {1000 * per:6.1f} ms/report wall (x{per / (base['audit_s'] / base['reports']):.2f}), "
+                  f"{1000 * cpu:6.1f} ms/report CPU (x{cpu / (base['cpu_s'] / base['reports']):.2f})")
 
 
 if __name__ == "__main__":
