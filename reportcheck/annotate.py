@@ -23,6 +23,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
+
 from .model import Analysis, Sentence
 from .segment import is_form_line
 from .text.normalize import fold, phrase_pattern
@@ -78,32 +80,37 @@ class RoleModel:
     """A linear classifier stored as JSON (no pickle): tf-idf weights + coefficients."""
 
     classes: tuple[str, ...]
-    idf: dict[str, float]
-    coef: dict[str, tuple[float, ...]]  # feature -> one weight per class
-    intercept: tuple[float, ...]
+    index: dict[str, int]  # feature -> row
+    idf: np.ndarray  # (features,)
+    coef: np.ndarray  # (features, classes)
+    intercept: np.ndarray  # (classes,)
 
     @classmethod
     def load(cls, path: Path) -> "RoleModel":
         data = json.loads(path.read_text(encoding="utf-8"))
-        classes = tuple(data["classes"])
         vocab = data["vocabulary"]
-        coef = {f: tuple(data["coef"][c][i] for c in range(len(classes))) for i, f in enumerate(vocab)}
-        idf = dict(zip(vocab, data["idf"]))
-        return cls(classes, idf, coef, tuple(data["intercept"]))
+        return cls(
+            classes=tuple(data["classes"]),
+            index={f: i for i, f in enumerate(vocab)},
+            idf=np.asarray(data["idf"], dtype=np.float64),
+            coef=np.asarray(data["coef"], dtype=np.float64).T.copy(),
+            intercept=np.asarray(data["intercept"], dtype=np.float64),
+        )
 
     def scores(self, text: str) -> dict[str, float]:
-        counts: dict[str, int] = {}
+        counts: dict[int, int] = {}
         for f in features(text):
-            if f in self.idf:
-                counts[f] = counts.get(f, 0) + 1
-        weights = {f: (1 + math.log(c)) * self.idf[f] for f, c in counts.items()}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        out = list(self.intercept)
-        for f, w in weights.items():
-            cw = self.coef[f]
-            for k in range(len(out)):
-                out[k] += cw[k] * w / norm
-        return dict(zip(self.classes, out))
+            i = self.index.get(f)
+            if i is not None:
+                counts[i] = counts.get(i, 0) + 1
+        out = self.intercept.copy()
+        if counts:
+            rows = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
+            w = tf * self.idf[rows]
+            w /= np.sqrt(w @ w) or 1.0
+            out += w @ self.coef[rows]
+        return dict(zip(self.classes, out.tolist()))
 
 
 @lru_cache(maxsize=1)

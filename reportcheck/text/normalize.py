@@ -148,8 +148,12 @@ def _fold_word(word: str) -> str:
 
 @lru_cache(maxsize=16384)
 def fold(text: str) -> str:
-    """Lower case, no diacritics, normalised spacing: a key for matching."""
-    s = normalize(text)
+    """Lower case, no diacritics, normalised spacing: a key for matching.
+
+    Tone placement does not matter once the marks are gone, so this skips that step of normalize().
+    """
+    s = unicodedata.normalize("NFC", text).translate(_TRANS_TABLE)
+    s = _SPACE_RE.sub(" ", _CONTROL_RE.sub("", s)).strip()
     return _WORD_RE.sub(lambda m: _fold_word(m.group(0)), s).lower()
 
 
