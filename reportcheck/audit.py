@@ -21,17 +21,20 @@
 
 Deterministic: reports keep their input order in ``results`` (``rows`` are ranked: errors
 descending, overall score ascending, then file), workers return in order, and the index is
-deterministic. Memory: an analysis crosses between processes, and a result is kept, as
-zlib-compressed pickles held in memory only (never written anywhere, never read from
-outside; ~10 KB a report), so ``results`` decompresses a report when it is read.
+deterministic. Memory: an analysis crosses between processes, and a result is kept, as a
+zlib-compressed pickle (~13 KB a report) in an anonymous temporary file of the run (deleted
+when closed, never read by anything else), so memory does not grow with the reports kept and
+``results`` reads a report back when it is accessed.
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import os
 import pickle
 import sys
+import tempfile
 import time
 import zlib
 from collections import Counter
@@ -102,21 +105,54 @@ def _pack_outcome(result: Result) -> bytes:
     return _pack((result.findings, result.scores, result.verdict, result.extras))
 
 
+class _Spool:
+    """This run's packed analyses and outcomes, in an anonymous temporary file (gone when closed
+    or when the process ends; never read by anything else), read back by position: memory does
+    not grow with the number of reports, and forked workers read it without locks (``pread``)."""
+
+    def __init__(self):
+        self._fh = tempfile.TemporaryFile(prefix="reportcheck-audit-", buffering=0)
+        self._spans: list[tuple[int, int]] = []
+        self._size = 0
+
+    def add(self, blob: bytes) -> int:
+        view = memoryview(blob)
+        while view:
+            view = view[self._fh.write(view):]
+        self._spans.append((self._size, len(blob)))
+        self._size += len(blob)
+        return len(self._spans) - 1
+
+    def get(self, i: int) -> bytes:
+        off, n = self._spans[i]
+        if hasattr(os, "pread"):
+            return os.pread(self._fh.fileno(), n, off)
+        self._fh.seek(off)  # no pread (Windows): no forked readers either
+        try:
+            return self._fh.read(n)
+        finally:
+            self._fh.seek(self._size)
+
+    def close(self) -> None:
+        self._fh.close()
+
+
 class ResultStore(Sequence):
-    """The run's results in input order, kept compressed; each access returns a fresh ``Result``.
+    """The run's results in input order; each access returns a fresh ``Result``.
 
-    A result is kept as two blobs: its analysis (packed once, when the report was read) and
-    what the check added (findings, scores, verdict, extras)."""
+    A result is kept as two blobs in the run's spool: its analysis (packed once, when the report
+    was read) and what the check added (findings, scores, verdict, extras)."""
 
-    def __init__(self, items: list[tuple[bytes, bytes]] | None = None):
+    def __init__(self, spool: _Spool | None = None, items: list[tuple[int, int]] | None = None):
+        self._spool = spool
         self._items = items or []
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def _result(self, item: tuple[bytes, bytes]) -> Result:
+    def _result(self, item: tuple[int, int]) -> Result:
         analysis, outcome = item
-        return Result(_unpack(analysis), *_unpack(outcome))
+        return Result(_unpack(self._spool.get(analysis)), *_unpack(self._spool.get(outcome)))
 
     def __getitem__(self, i):
         if isinstance(i, slice):
@@ -129,7 +165,7 @@ class ResultStore(Sequence):
 
     def replace(self, i: int, result: Result) -> None:
         """Keep the new findings, scores, verdict and extras of report ``i`` (its analysis is unchanged)."""
-        self._items[i] = (self._items[i][0], _pack_outcome(result))
+        self._items[i] = (self._items[i][0], self._spool.add(_pack_outcome(result)))
 
 
 @dataclass
@@ -167,7 +203,8 @@ def _analyse_job(job: tuple[str, str]) -> tuple:
 class _State:
     """What the check workers inherit (fork) or read (in-process)."""
 
-    blobs: list[bytes]
+    spool: _Spool
+    targets: list[int]  # spool position of each report's packed analysis
     index: object
     roles: tuple[str, ...]
     info: dict
@@ -178,7 +215,7 @@ class _State:
     archive: str | None
     record: bool
     prior_meta: list[tuple]  # (member, path, year) of prior_dir reports
-    prior_blobs: list[bytes]
+    priors: list[int]  # spool position of their packed analyses
 
 
 _STATE: _State | None = None
@@ -201,7 +238,7 @@ def _prior(a, year: int | None):
     if st.prior_meta:
         i = prior_index(a.member, a.document.path, year, st.prior_meta)
         if i is not None:
-            found.append((st.prior_meta[i][2] or 0, 1, lambda i=i: _unpack(st.prior_blobs[i])))
+            found.append((st.prior_meta[i][2] or 0, 1, lambda i=i: _unpack(st.spool.get(st.priors[i]))))
     if st.archive:
         hits = _archive_reader().priors_for(member_key(a.member), year, unit_key=member_key(st.unit or a.unit),
                                             file_key=_stem_key(a.document.path) or None,
@@ -216,7 +253,7 @@ def _prior(a, year: int | None):
 def _check_job(i: int) -> tuple:
     """Check report ``i`` of the run against its prior, peers and references (in a worker)."""
     st = _STATE
-    a = _unpack(st.blobs[i])
+    a = _unpack(st.spool.get(st.targets[i]))
     try:
         year = st.year if st.year is not None else a.year
         result = check_with_reuse(a, st.index, _prior(a, year), roles=st.roles, info=st.info.get,
@@ -349,7 +386,8 @@ def run_audit(
     # 1-2. read and analyse
     t0 = time.perf_counter()
     jobs_a = [(p, "target") for p in targets] + [(p, "prior") for p in prior_paths] + [(p, "reference") for p in ref_paths]
-    blobs, docs, info, prior_meta, prior_blobs, ref_docs = [], [], {}, [], [], []
+    spool = _Spool()
+    packed, docs, info, prior_meta, priors, ref_docs = [], [], {}, [], [], []
     bar = _bar(len(jobs_a), "đọc / read", show)
     for (path, role), out in zip(jobs_a, _map(_analyse_job, jobs_a, jobs, bar)):
         if out[0] == "error":
@@ -357,12 +395,12 @@ def run_audit(
             continue
         _, _, blob, doc, member, yr = out
         if role == "target":
-            blobs.append(blob)
+            packed.append(spool.add(blob))
             docs.append(doc)
             info[path] = (member, yr)
         elif role == "prior":
             prior_meta.append((member, path, yr))
-            prior_blobs.append(blob)
+            priors.append(spool.add(blob))
         else:
             ref_docs.append(doc)
             info.setdefault(path, (member, yr))
@@ -372,21 +410,45 @@ def run_audit(
     # 3. one index: this run's reports (peers; also what boilerplate is learned from) and references
     t0 = time.perf_counter()
     want_index = peers or ref_docs or prior_meta or archive
-    index = fit_index(docs + ref_docs, n_jobs=jobs) if want_index else None
-    del docs, ref_docs
-    timings["index"] = time.perf_counter() - t0
+    # Workers are forked from here on: what exists now is kept out of the collector's scans, which
+    # would otherwise write to every object and so copy, in each worker, the pages it shares.
+    gc.freeze()
+    try:
+        index = fit_index(docs + ref_docs, n_jobs=jobs) if want_index else None
+        del docs, ref_docs
+        timings["index"] = time.perf_counter() - t0
 
-    # 4. check each report; record it
+        # 4. check each report; record it
+        t0 = time.perf_counter()
+        roles = tuple(r for r, on in (("peer", peers), ("reference", bool(reference))) if on)
+        gc.freeze()
+        st = _State(spool, packed, index, roles, info, selection, thr, year, unit, archive, record, prior_meta, priors)
+        done, rows, entries, not_recorded = _check_all(st, jobs, show, commit_every, errors)
+        timings["check"] = time.perf_counter() - t0
+    finally:
+        gc.unfreeze()
+
+    # 5. unit-level rules over the whole run
     t0 = time.perf_counter()
+    store = ResultStore(spool, done)
+    unit_findings = _unit_rules(store, rows, entries, selection, thr, group_by, archive if record else None)
+    timings["unit"] = time.perf_counter() - t0
+    return AuditResult(store, sorted(rows, key=rank_key), errors, unit_findings, not_recorded, timings)
+
+
+def _check_all(st: _State, jobs: int, show: bool, commit_every: int | None, errors: list[InputError]):
+    """Stage 4: every report checked (forked workers inherit ``st``), recorded in the archive as results come."""
     global _STATE, _READER
-    roles = tuple(r for r, on in (("peer", peers), ("reference", bool(reference))) if on)
-    _STATE = _State(blobs, index, roles, info, selection, thr, year, unit, archive, record, prior_meta, prior_blobs)
-    done: list[tuple[bytes, bytes]] = []  # packed (analysis, outcome) of the results, in input order
+    from .archive import Archive
+
+    _STATE = st
+    archive = st.archive
+    done: list[tuple[int, int]] = []  # spool positions of (analysis, outcome) of the results, in input order
     rows: list[dict] = []
     entries: list[Entry] = []
     not_recorded: list[str] = []
-    bar = _bar(len(blobs), "kiểm tra / check", show)
-    checked = _map(_check_job, list(range(len(blobs))), jobs, bar, fork_only=True)
+    bar = _bar(len(st.targets), "kiểm tra / check", show)
+    checked = _map(_check_job, list(range(len(st.targets))), jobs, bar, fork_only=True)
     try:
         with ExitStack() as stack:
             writer = None
@@ -394,17 +456,16 @@ def run_audit(
             while chunk := list(islice(numbered, commit_every or COMMIT_EVERY)):
                 records = []
                 for i, out in chunk:
-                    analysis, blobs[i] = blobs[i], None  # now held by the results only
                     if out[0] == "error":
                         errors.append(InputError(*out[1:]))
                         continue
                     _, outcome, row, entry, rec = out
-                    done.append((analysis, outcome))
+                    done.append((st.targets[i], st.spool.add(outcome)))
                     rows.append(row)
                     entries.append(entry)
                     if rec is not None:
                         records.append(rec)
-                    elif archive and record:
+                    elif archive and st.record:
                         not_recorded.append(row["file"])
                 if not records:
                     continue
@@ -422,15 +483,7 @@ def run_audit(
         if _READER is not None:
             _READER[1].close()
             _READER = None
-    timings["check"] = time.perf_counter() - t0
-
-    # 5. unit-level rules over the whole run
-    t0 = time.perf_counter()
-    store = ResultStore(done)
-    unit_findings = _unit_rules(store, rows, entries, selection, thr, group_by,
-                                archive if record else None)
-    timings["unit"] = time.perf_counter() - t0
-    return AuditResult(store, sorted(rows, key=rank_key), errors, unit_findings, not_recorded, timings)
+    return done, rows, entries, not_recorded
 
 
 def _unit_rules(store: ResultStore, rows: list[dict], entries: list[Entry], selection: Selection, thr: dict,

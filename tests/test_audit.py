@@ -204,6 +204,8 @@ def test_excellent_quota_groups() -> None:
              entry(2, "good", "Chi bộ C", "collective")]
     [uf] = quota(colls)
     assert dict(uf.group) == {"kind": "collective"}
+    [uf] = quota(colls + kinds, group_by=())  # the whole run as one group: 3 excellent against 3 good
+    assert dict(uf.group) == {} and len(uf.files) == 3
     with pytest.raises(ValueError):
         quota(mixed, group_by=("colour",))
 

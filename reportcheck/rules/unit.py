@@ -94,7 +94,7 @@ def _sort_key(key: tuple) -> tuple:
 @rule("RC501", scope="batch")
 def excellent_quota(entries: Sequence[Entry], ctx: Context) -> Iterator[UnitFinding]:
     """In each group, reports self-rated excellent beyond 20% of those rated good."""
-    group_by = tuple(ctx.extras.get("group_by") or DEFAULT_GROUP_BY)
+    group_by = tuple(ctx.extras.get("group_by", DEFAULT_GROUP_BY))  # () = the whole run is one group
     unknown = set(group_by) - set(GROUP_FIELDS)
     if unknown:
         raise ValueError(f"group_by: unknown field(s) {sorted(unknown)}; use {GROUP_FIELDS}")
