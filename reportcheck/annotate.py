@@ -152,12 +152,6 @@ def deadline_spans(text_fold: str) -> list[tuple[int, int, str]]:
     return sorted(out)
 
 
-def has_time(text: str) -> bool:
-    """True when the text sets a time or deadline (not merely "thường xuyên")."""
-    f = fold(text)
-    return any(r.search(f) for r in lexicon()["time"]["_re"])
-
-
 @lru_cache(maxsize=8192)
 def classify(text: str, section: str | None) -> str:
     """Role of a sentence: classifier scores + a log-prior from its section."""

@@ -57,7 +57,10 @@ def evaluate(model_path: Path, test_path: Path) -> dict:
 
     model = RoleModel.load(model_path)
     texts, labels = read_tsv(test_path)
-    predicted = [max(model.classes, key=(s := model.scores(t)).__getitem__) for t in texts]
+    predicted = []
+    for text in texts:
+        scores = model.scores(text)
+        predicted.append(max(model.classes, key=scores.__getitem__))
     report = {}
     for role in model.classes:
         tp = sum(1 for p, g in zip(predicted, labels) if p == role and g == role)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..annotate import has_phrase, has_time, lexicon, split_sentences
+from ..annotate import has_phrase, lexicon, split_sentences
 from ..model import Analysis
 from ..text.normalize import count_words, fold, lower, phrase_pattern
 
@@ -44,10 +44,6 @@ def section_items(analysis: Analysis, sid: str) -> list[Item]:
         i, t = paras[0]
         return [Item(i, t[a:b]) for a, b in split_sentences(t)]
     return [Item(i, t) for i, t in paras]
-
-
-def section_fold(analysis: Analysis, sid: str) -> str:
-    return fold(analysis.section_text(sid))
 
 
 _EN_SUFFIX = re.compile(r"(?:ations?|ing|ed|es|s)$")

@@ -297,7 +297,6 @@ def remedy_unrelated(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     remedies = _remedy_items(analysis)
     if not limits or not remedies or _token_shortcomings(analysis, limits, ctx):
         return
-    remedy_text = " ".join(r.text for r in remedies)
     if len(content_bigrams(" ".join(it.text for it in limits))) < 3:
         return
     if any(answers(it.text, r.text) for it in limits for r in remedies):
