@@ -28,6 +28,7 @@ from markupsafe import Markup, escape
 from ..model import SEVERITY_ORDER, Finding, Msg
 from ..pipeline import Result
 from ..registry import label, rule_texts
+from ..rules.unit import RATING_CAP  # the one definition of the 20% cap
 from .jsonout import section_order
 
 __all__ = ["render_report", "render_audit", "report_view", "RATING_CAP"]
@@ -37,7 +38,6 @@ RATING_LEVELS = ("excellent", "good", "complete", "not_complete")
 VERDICT_ORDER = {"perfunctory": 0, "revise": 1, "ok": 2}  # worst first
 # HD 25-HD/BTCTW / QĐ 124-QĐ/TW: the number rated "completed tasks excellently" may not
 # exceed 20% of those rated "completed tasks well" in the same unit and kind.
-RATING_CAP = 0.20
 
 # UI strings not in data/i18n.toml (vi, en)
 _UI: dict[str, tuple[str, str]] = {
