@@ -196,6 +196,7 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
     used: set[str] = set()
     current_top: Node | None = None
     current: Node | None = None
+    top_kind: str | None = None
     for cand in cands:
         best: tuple[float, Node] | None = None
         for node in rubric.nodes:
@@ -207,8 +208,8 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
             score = base
             top = _top(rubric, node)
             if node.depth == 1:
-                if cand.label_kind == "roman":
-                    score += 5
+                if cand.label_kind == "roman" or (top_kind is not None and cand.label_kind == top_kind):
+                    score += 5  # numbered as the form's parts, or as this writer numbers them
                 elif cand.label_kind in ("arabic", "letter", "bullet") and top_labels_roman:
                     score -= 12
                 if current_top is not None and node.order < current_top.order:
@@ -229,6 +230,8 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
             continue
         node = best[1]
         matched.append(Match(cand, node, best[0]))
+        if node.depth == 1 and top_kind is None and cand.label_kind not in (None, "bullet"):
+            top_kind = cand.label_kind  # the first part recognised sets how this report numbers its parts
         used.add(node.key)
         current = node
         current_top = _top(rubric, node)
@@ -236,50 +239,92 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
 
 
 _ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
+_WORD_ORDINALS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5, "sau": 6, "bay": 7, "tam": 8,
+                  "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 
 
-def _number_of(label: str | None) -> int | None:
+def _ordinal(label: str | None) -> int | None:
+    """The number a typed label stands for: "III" 3, "2" 2, "c" 3, "Phần thứ hai" ("Phai") 2."""
     if not label:
         return None
     label = label.strip().rstrip(".)")
-    return _ROMAN_VALUES.get(label.upper()) or (int(label) if label.isdigit() else None)
+    if label.startswith("P") and len(label) > 1:
+        rest = label[1:]
+        return _ROMAN_VALUES.get(rest.upper()) or (int(rest) if rest.isdigit() else _WORD_ORDINALS.get(fold(rest)))
+    if label.upper() in _ROMAN_VALUES and len(label) > 1 or label in _ROMAN_VALUES:
+        return _ROMAN_VALUES[label.upper()]
+    if label.isdigit():
+        return int(label)
+    if len(label) == 1 and label.isalpha() and label.lower() <= "h":
+        return ord(label.lower()) - ord("a") + 1
+    return None
 
 
 def _by_numbering(rubric: Rubric, cands: list[Candidate], matched: list[Match]) -> list[Match]:
-    """Recognise a top-level part by its Roman number when its wording matched nothing.
+    """Recognise a part by its number, where its wording matched nothing.
 
-    The I–VII numbering of the forms is stable, so an unmatched "III. …" standing between the
-    parts recognised as II and IV is part III. Only Roman labels, only strong headings, and only
-    where the numbers of the neighbours agree (a report that dropped a part and renumbered is
-    left alone)."""
-    by_label = {(_number_of(n.label)): n for n in rubric.nodes if n.depth == 1 and _number_of(n.label)}
-    if not by_label:
-        return matched
-    used = {m.node.key for m in matched}
-    at = {m.cand.index: m for m in matched}
-    tops = sorted((m.cand.index, _number_of(m.cand.label), m.node) for m in matched
-                  if m.node.depth == 1 and m.cand.label_kind == "roman")
+    Between two recognised sibling parts whose typed numbers step as the form's parts do
+    ("II" = part II and "IV" = part IV; or "B." = II and "D." = IV; or "2." = I.2 and "4." = I.4
+    under part I), an unrecognised heading numbered in the same style stands for the part of the
+    form at its number: "III. Những việc đã sửa" between them is part III. The same holds for the
+    last part when its number follows the previous one's and one part of the form is left. Only
+    strong headings; a report that dropped a part and renumbered (the numbers then disagree with
+    the form's positions) is left alone. Applied to the top-level parts, then within each part.
+    """
     out = list(matched)
-    for cand in cands:
-        if cand.index in at or cand.label_kind != "roman" or not cand.strong:
-            continue
-        num = _number_of(cand.label)
-        node = by_label.get(num)
-        if node is None or node.key in used:
-            continue
-        before = [t for t in tops if t[0] < cand.index]
-        after = [t for t in tops if t[0] > cand.index]
-        # neighbours must sit at their own numbers: II before, IV after (nothing renumbered)
-        if not before or not after:
-            continue
-        if not all(_number_of(n.label) == lab for _i, lab, n in (before[-1], after[0])):
-            continue
-        if not (before[-1][1] < num < after[0][1]):
-            continue
-        out.append(Match(cand, node, 0.0))
-        used.add(node.key)
+    tops = [n for n in rubric.nodes if n.depth == 1]
+    n_paras = max((c.index for c in cands), default=0) + 1
+    out += _fill_slots(tops, cands, out, 0, n_paras)
+    out.sort(key=lambda m: m.cand.index)
+    top_matches = [m for m in out if m.node.depth == 1]
+    for i, m in enumerate(top_matches):
+        end = top_matches[i + 1].cand.index if i + 1 < len(top_matches) else n_paras
+        children = rubric.children(m.node.key)
+        if children:
+            out += _fill_slots(children, cands, out, m.cand.index + 1, end)
     out.sort(key=lambda m: m.cand.index)
     return out
+
+
+def _fill_slots(siblings: list[Node], cands: list[Candidate], matched: list[Match], lo: int, hi: int) -> list[Match]:
+    """Matches inferred for unrecognised, numbered headings in ``[lo, hi)`` among ``siblings`` (see above)."""
+    pos = {n.key: i for i, n in enumerate(siblings)}
+    used = {m.node.key for m in matched}
+    taken = {m.cand.index for m in matched}
+    known = sorted((m for m in matched if m.node.key in pos and lo <= m.cand.index < hi and m.score > 0),
+                   key=lambda m: m.cand.index)
+    if not known:
+        return []
+    free = [c for c in cands if lo <= c.index < hi and c.index not in taken and c.strong
+            and c.label_kind not in (None, "bullet") and _ordinal(c.label) is not None and count_words(c.head) <= 40]
+    new: list[Match] = []
+    for c in free:
+        prev = next((m for m in reversed(known) if m.cand.index < c.index), None)
+        nxt = next((m for m in known if m.cand.index > c.index), None)
+        if prev is None or prev.cand.label_kind != c.label_kind or _ordinal(prev.cand.label) is None:
+            continue
+        o, op = _ordinal(c.label), _ordinal(prev.cand.label)
+        target = pos[prev.node.key] + (o - op)
+        if o <= op or target >= len(siblings):
+            continue
+        between = [d for d in free if d.label_kind == c.label_kind and prev.cand.index < d.index
+                   and (nxt is None or d.index < nxt.cand.index)]
+        if len({_ordinal(d.label) for d in between}) != len(between):
+            continue  # a numbered list inside the part, not its sub-headings
+        if nxt is not None:
+            on = _ordinal(nxt.cand.label)
+            if nxt.cand.label_kind != c.label_kind or on is None or not o < on:
+                continue
+            if on - op != pos[nxt.node.key] - pos[prev.node.key]:
+                continue  # the writer's numbers do not step as the form's parts do
+        elif target != len(siblings) - 1 or any(d.index > c.index for d in between):
+            continue  # after the last recognised part: only the form's last part, and only the last heading
+        node = siblings[target]
+        if node.key in used:
+            continue
+        new.append(Match(c, node, 0.0))
+        used.add(node.key)
+    return new
 
 
 def _top(rubric: Rubric, node: Node) -> Node:

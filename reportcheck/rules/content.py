@@ -25,8 +25,14 @@ def _limitation_items(analysis: Analysis) -> list[Item]:
     causes = analysis.sections.get("causes")
     same = causes is not None and lim.node == causes.node
     if same:  # "II. Hạn chế, khuyết điểm và nguyên nhân" without sub-items: drop the cause sentences
-        items = [it for it in items if not _starts_as_cause(it.text)]
+        items = [it for it in items if not _starts_as_cause(it.text) and not _circumstance(it.text)]
     return [it for it in items if count_words(it.text) >= 3 and not _remediated(it) and not _list_intro(it)]
+
+
+def _circumstance(text: str) -> bool:
+    """An entry that only states circumstances ("Ngoài ra, địa bàn đồi núi, thiếu 2 công nhân… cũng làm
+    công việc bị dồn."): read as a cause by the role model and naming an outside cause."""
+    return is_objective(text) and classify(text, "causes") == "cause" and not is_subjective(text)
 
 
 def _list_intro(item: Item) -> bool:
@@ -137,7 +143,7 @@ def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Findi
     if not items or _token_shortcomings(analysis, items, ctx):
         return
     item_paras = {it.paragraph for it in items}
-    inline = [is_cause(it.text) for it in items]
+    inline = [_explained(it.text) for it in items]
     standalone = [c for c in _cause_items(analysis) if c.paragraph not in item_paras]
     if not standalone and not any(inline):
         first = items[0]
@@ -151,6 +157,18 @@ def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Findi
         if not ok:
             yield ctx.finding("RC202", section="limitations", paragraph=it.paragraph, evidence=it.text,
                               extra={"scope": "item"})
+
+
+_SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+")
+
+
+def _explained(text: str) -> bool:
+    """The entry gives its own cause: a cause marker ("do…", "vì…", "nguyên nhân là…"), or a later
+    sentence that is the writer's own failing ("… gây 5 lần sự cố. Tôi còn ngại va chạm với các hộ.")."""
+    if is_cause(text):
+        return True
+    later = [s for s in _SENTENCE_SPLIT.split(text.strip())[1:] if count_words(s) >= 4]
+    return any(is_subjective(s) for s in later)
 
 
 def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx: Context) -> list[bool] | None:
@@ -169,8 +187,11 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
         return [ok or (i + 1) in refs for i, ok in enumerate(inline)]
     if any(fold(c.text).startswith(_GENERAL_LEADS) for c in causes):
         return None
+    if any(sum(count_words(part) >= 3 for part in c.text.split(";")) >= len(items) for c in causes):
+        return None  # "Do tôi: coi việc nhập liệu là việc phụ; chưa tự đọc văn bản; …": one clause a limitation
     echoed: set[int] = set()
     all_led = True
+    paired = True  # every cause echoes exactly one limitation, each a different one
     for c in causes:
         # an entry is about the limitations any of its clauses points to ("Về quá tải: …; …")
         hits: set[int] = set()
@@ -183,8 +204,11 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
                 hits |= _cause_targets(items, Item(c.paragraph, part.strip()), ctx)
         if not hits:
             return None  # a general cause: it may explain any limitation
+        paired = paired and len(hits) == 1 and not hits & echoed and ";" not in c.text
         echoed |= hits
-    if all_led:  # every cause names the limitation it explains ("Đối với việc …:"): the rest have none
+    if all_led or (paired and len(causes) >= 2):
+        # every cause names the limitation it explains ("Đối với việc …:", or one cause sentence
+        # a limitation, each echoing its own): the rest have none
         return [ok or i in echoed for i, ok in enumerate(inline)]
     # otherwise only a limitation that shares (almost) nothing with every cause is without one
     unlinked = ctx.thresholds["cause_unlinked_overlap"]
@@ -195,11 +219,19 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
 _TOPIC_LEADS = ("ve ", "doi voi", "viec ", "han che ", "khuyet diem ", "for ", "regarding", "as for", "as to", "on the ")
 
 
+_SUBJECT_CAUSE = re.compile(r"\s(?:(?:chu yeu |mot phan |la |cung )?(?:do|vi|boi)|because|due to|is due to|was due to)\s")
+
+
 def _topic_lead(text: str) -> str | None:
-    """The topic a cause entry opens with ("Về đề tài: …", "Đối với việc gửi báo cáo trễ: …"), if any."""
+    """The topic a cause entry opens with: "Về đề tài: …", "Đối với việc gửi báo cáo trễ: …", or the
+    limitation named as the subject of the cause ("Việc số hóa bản đồ chậm do phần mềm …")."""
     lead, sep, _rest = text.partition(":")
     if sep and count_words(lead) <= 12 and fold(lead).startswith(_TOPIC_LEADS):
         return lead
+    f = fold(text)
+    m = _SUBJECT_CAUSE.search(f)
+    if m and 2 <= count_words(f[: m.start()]) <= 14 and not f.startswith(("nguyen nhan", "cause", "the cause", "the reason")):
+        return text[: m.start()]
     return None
 
 
