@@ -18,7 +18,8 @@ import math
 import os
 import re
 import tomllib
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -52,11 +53,15 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_DIGIT = re.compile(r"\d")
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased syllables with their diacritics (NFC), digits collapsed to 0."""
-    return [re.sub(r"\d", "0", t) for t in _TOKEN.findall(text.lower())]
+    low = text.lower()
+    if _DIGIT.search(low):  # a digit is a word character, and so is 0: the same tokens, digits replaced
+        low = _DIGIT.sub("0", low)
+    return _TOKEN.findall(low)
 
 
 def features(text: str) -> list[str]:
@@ -84,6 +89,16 @@ class RoleModel:
     idf: np.ndarray  # (features,)
     coef: np.ndarray  # (features, classes)
     intercept: np.ndarray  # (classes,)
+    # ``index`` split by feature kind ("u:", "b:", "f:"), keyed without the prefix (see scores)
+    by_kind: tuple[dict[str, int], dict[str, int], dict[str, int]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        kinds: dict[str, dict[str, int]] = {"u": {}, "b": {}, "f": {}}
+        for f, i in self.index.items():
+            k = kinds.get(f[:1])
+            if k is not None and f[1:2] == ":":
+                k[f[2:]] = i
+        object.__setattr__(self, "by_kind", (kinds["u"], kinds["b"], kinds["f"]))
 
     @classmethod
     def load(cls, path: Path) -> "RoleModel":
@@ -98,11 +113,14 @@ class RoleModel:
         )
 
     def scores(self, text: str) -> dict[str, float]:
-        counts: dict[int, int] = {}
-        for f in features(text):
-            i = self.index.get(f)
-            if i is not None:
-                counts[i] = counts.get(i, 0) + 1
+        # the rows of features(text) in the index, counted in order of first occurrence (the
+        # order of the sums below): looked up by kind, without building the prefixed strings
+        uni, bi, fol = self.by_kind
+        toks = tokens(text)
+        counts: Counter = Counter(map(uni.get, toks))
+        counts.update(map(bi.get, map(" ".join, zip(toks, toks[1:]))))
+        counts.update(map(fol.get, tokens(fold(text))))
+        counts.pop(None, None)
         out = self.intercept.copy()
         if counts:
             rows = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))

@@ -146,15 +146,38 @@ def _fold_word(word: str) -> str:
     return "".join(ch for ch in nfd if not unicodedata.combining(ch)).lower()
 
 
+class _FoldChars(dict):
+    """str.translate table, filled on first use: a letter (what ``_WORD_RE`` matches) -> the letter
+    folded as ``_fold_word`` folds it; any other character stays. Canonical decomposition and
+    dropping the combining marks work character by character, and lower case too except for the
+    final sigma, so translating character by character gives what folding word by word gives."""
+
+    def __missing__(self, code: int):
+        ch = chr(code)
+        out = _fold_word(ch) if _WORD_RE.fullmatch(ch) else code
+        self[code] = out
+        return out
+
+
+_FOLD_CHARS = _FoldChars()
+_TRANS_RE = re.compile("[" + re.escape("".join(_TRANSLATE)) + "]")
+
+
 @lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower case, no diacritics, normalised spacing: a key for matching.
 
     Tone placement does not matter once the marks are gone, so this skips that step of normalize().
     """
-    s = unicodedata.normalize("NFC", text).translate(_TRANS_TABLE)
+    s = unicodedata.normalize("NFC", text)
+    if _TRANS_RE.search(s):
+        s = s.translate(_TRANS_TABLE)
     s = _SPACE_RE.sub(" ", _CONTROL_RE.sub("", s)).strip()
-    return _WORD_RE.sub(lambda m: _fold_word(m.group(0)), s).lower()
+    if s.isascii():
+        return s.lower()
+    if "\u03a3" in s:  # capital sigma: its lower case depends on the letters around it (final sigma)
+        return _WORD_RE.sub(lambda m: _fold_word(m.group(0)), s).lower()
+    return s.translate(_FOLD_CHARS).lower()
 
 
 @lru_cache(maxsize=1024)
