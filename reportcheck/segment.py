@@ -180,6 +180,27 @@ def _node_score(h: str, node: Node) -> float:
     return max((_variant_score(h, v) for v in node.variants), default=0.0)
 
 
+@lru_cache(maxsize=32768)
+def _named_topics(head_fold: str) -> frozenset[str]:
+    """Section ids of a heading-topic group that a heading names ("Quy tụ, đoàn kết; đổi mới; nêu gương")."""
+    cues = _cues()
+    return frozenset(sid for sid, words in cues["heading_topics"].items()
+                     if phrase_pattern(tuple(words), prefix=True).search(head_fold))
+
+
+def _listed_score(head_fold: str, node: Node) -> float:
+    """A heading that lists two or more topics of one group ("3. Quy tụ, đoàn kết; đổi mới, dám nghĩ dám
+    làm; nêu gương của bản thân và gia đình") stands for the group's items however it is worded."""
+    if not node.covers:
+        return 0.0
+    named = _named_topics(head_fold)
+    for group in _cues()["heading_topic_groups"].values():
+        listed = named & set(group)
+        if len(listed) >= 2 and set(node.covers) <= listed:
+            return 80.0
+    return 0.0
+
+
 @dataclass(slots=True)
 class Match:
     cand: Candidate
@@ -188,9 +209,22 @@ class Match:
 
 
 def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: list[Candidate] | None = None) -> list[Match]:
-    """Assign candidates to rubric nodes in document order (see module doc)."""
+    """Assign candidates to rubric nodes in document order (see module doc).
+
+    A top-level part recognised only by its number ("I. Những việc làm được" before a recognised
+    "III.") is fixed and the headings matched again, so that the items under it are read as its own.
+    """
     if cands is None:
         cands = [c for c in (candidate(p) for p in paragraphs) if c is not None]
+    matched = _match_pass(rubric, cands, {})
+    n_paras = max((c.index for c in cands), default=0) + 1
+    tops = _fill_slots([n for n in rubric.nodes if n.depth == 1], cands, matched, 0, n_paras)
+    if tops:
+        matched = _match_pass(rubric, cands, {m.cand.index: m.node for m in tops})
+    return _by_numbering(rubric, cands, matched)
+
+
+def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) -> list[Match]:
     top_labels_roman = any(n.depth == 1 for n in rubric.nodes) and rubric.form != "legacy"
     matched: list[Match] = []
     used: set[str] = set()
@@ -198,11 +232,17 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
     current: Node | None = None
     top_kind: str | None = None
     for cand in cands:
+        if cand.index in fixed:
+            node = fixed[cand.index]
+            matched.append(Match(cand, node, 0.0))
+            used.add(node.key)
+            current, current_top = node, _top(rubric, node)
+            continue
         best: tuple[float, Node] | None = None
         for node in rubric.nodes:
             if node.key in used:
                 continue
-            base = node_score(cand, node)
+            base = max(node_score(cand, node), _listed_score(cand.head_fold, node))
             if base <= 0:
                 continue
             score = base
@@ -212,6 +252,8 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
                     score += 5  # numbered as the form's parts, or as this writer numbers them
                 elif cand.label_kind in ("arabic", "letter", "bullet") and top_labels_roman:
                     score -= 12
+                if cand.label_kind == "roman" and node.label == cand.label:
+                    score += 6  # and at the form's own number for this part
                 if current_top is not None and node.order < current_top.order:
                     score -= 15
             else:
@@ -235,7 +277,7 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
         used.add(node.key)
         current = node
         current_top = _top(rubric, node)
-    return _by_numbering(rubric, cands, matched)
+    return matched
 
 
 _ROMAN_VALUES = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
@@ -255,6 +297,8 @@ def _ordinal(label: str | None) -> int | None:
         return _ROMAN_VALUES[label.upper()]
     if label.isdigit():
         return int(label)
+    if re.fullmatch(r"\d{1,2}(\.\d{1,2}){1,2}", label):
+        return int(label.rsplit(".", 1)[1])  # "1.3": the third item of part 1
     if len(label) == 1 and label.isalpha() and label.lower() <= "h":
         return ord(label.lower()) - ord("a") + 1
     return None
@@ -287,7 +331,10 @@ def _by_numbering(rubric: Rubric, cands: list[Candidate], matched: list[Match]) 
 
 
 def _fill_slots(siblings: list[Node], cands: list[Candidate], matched: list[Match], lo: int, hi: int) -> list[Match]:
-    """Matches inferred for unrecognised, numbered headings in ``[lo, hi)`` among ``siblings`` (see above)."""
+    """Matches inferred for unrecognised, numbered headings in ``[lo, hi)`` among ``siblings`` (see above).
+
+    Only the parts the form numbers count (an unnumbered alternative wording of a part is no slot)."""
+    siblings = [n for n in siblings if n.label]
     pos = {n.key: i for i, n in enumerate(siblings)}
     used = {m.node.key for m in matched}
     taken = {m.cand.index for m in matched}
@@ -301,6 +348,18 @@ def _fill_slots(siblings: list[Node], cands: list[Candidate], matched: list[Matc
     for c in free:
         prev = next((m for m in reversed(known) if m.cand.index < c.index), None)
         nxt = next((m for m in known if m.cand.index > c.index), None)
+        if prev is None and nxt is not None:
+            # before the first recognised part: only when that part is numbered as the form numbers it
+            o, on = _ordinal(c.label), _ordinal(nxt.cand.label)
+            if nxt.cand.label_kind != c.label_kind or on is None or on != _ordinal(nxt.node.label) or not o < on:
+                continue
+            between = [d for d in free if d.label_kind == c.label_kind and d.index < nxt.cand.index]
+            target = pos[nxt.node.key] - (on - o)
+            if target < 0 or len({_ordinal(d.label) for d in between}) != len(between) or siblings[target].key in used:
+                continue
+            new.append(Match(c, siblings[target], 0.0))
+            used.add(siblings[target].key)
+            continue
         if prev is None or prev.cand.label_kind != c.label_kind or _ordinal(prev.cand.label) is None:
             continue
         o, op = _ordinal(c.label), _ordinal(prev.cand.label)
