@@ -94,9 +94,16 @@ def answers(limitation: str, remedy: str) -> bool:
         limitation, remedy) >= 0.5
 
 
+# ", do …" after a clause gives its cause ("… chậm chi trả, do hướng dẫn thay đổi"); without the comma
+# "do" is as often "by" ("lớp do trường mở"), which the marker list leaves to its "do + word" entries
+_COMMA_DO = re.compile(r"[,;]\s*(?:(?:nhung|va|chu yeu|mot phan|cung|phan lon)\s+)*(?:la\s+)?do\s+\w")
+
+
 def is_cause(text: str) -> bool:
     lex = lexicon()["cause"]
-    return has_phrase(fold(text), lex["markers"]) is not None or has_phrase(lower(text), lex["markers_vi"]) is not None
+    f = fold(text)
+    return (has_phrase(f, lex["markers"]) is not None or has_phrase(lower(text), lex["markers_vi"]) is not None
+            or _COMMA_DO.search(f) is not None)
 
 
 _CLAUSE_SPLIT = re.compile(r"[;,.:]|\s-\s")

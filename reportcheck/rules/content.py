@@ -191,7 +191,7 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
         return None  # "Do tôi: coi việc nhập liệu là việc phụ; chưa tự đọc văn bản; …": one clause a limitation
     echoed: set[int] = set()
     all_led = True
-    paired = True  # every cause echoes exactly one limitation, each a different one
+    paired = True  # every cause (each of its clauses) echoes one limitation, each cause a different one
     for c in causes:
         # an entry is about the limitations any of its clauses points to ("Về quá tải: …; …")
         hits: set[int] = set()
@@ -199,12 +199,15 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
         if led:
             hits = _lead_targets(items, led)
         all_led = all_led and bool(hits)
+        every_clause = True  # the entry's first clause echoes a limitation (later ones go on about it)
         for part in c.text.split(";") if not hits else ():
             if count_words(part) >= 3:
-                hits |= _cause_targets(items, Item(c.paragraph, part.strip()), ctx)
-        if not hits:
-            return None  # a general cause: it may explain any limitation
-        paired = paired and len(hits) == 1 and not hits & echoed and ";" not in c.text
+                found = _cause_targets(items, Item(c.paragraph, part.strip()), ctx)
+                every_clause = every_clause and (bool(found) or bool(hits))
+                hits |= found
+        if not hits or not every_clause:
+            return None  # a general cause (or clause of one): it may explain any limitation
+        paired = paired and len(hits) == 1 and not hits & echoed
         echoed |= hits
     if all_led or (paired and len(causes) >= 2):
         # every cause names the limitation it explains ("Đối với việc …:", or one cause sentence
@@ -236,7 +239,11 @@ def _topic_lead(text: str) -> str | None:
 
 
 def _lead_targets(items: list[Item], lead: str) -> set[int]:
-    return {i for i, it in enumerate(items) if answers(lead, it.text) or overlap(lead, it.text) >= 0.5}
+    """The limitations a topic lead names; a lead may list several ("việc không báo vắng, báo VMS chậm
+    và mua bảo hiểm chậm")."""
+    parts = [lead] + [p for p in re.split(r"[,;]|\s(?:và|and)\s", lead) if count_words(p) >= 2]
+    return {i for i, it in enumerate(items)
+            if any(answers(p, it.text) or overlap(p, it.text) >= 0.5 for p in parts)}
 
 
 def _cause_targets(items: list[Item], cause: Item, ctx: Context) -> set[int]:
@@ -247,7 +254,7 @@ def _cause_targets(items: list[Item], cause: Item, ctx: Context) -> set[int]:
         if by_lead:
             return by_lead
     echo = ctx.thresholds["cause_link_overlap"]
-    return {i for i, it in enumerate(items) if overlap(it.text, cause.text) >= echo}
+    return {i for i, it in enumerate(items) if overlap(it.text, cause.text) >= echo or answers(it.text, cause.text)}
 
 
 def _causes_by_kind(analysis: Analysis, causes: list[Item]) -> bool:
