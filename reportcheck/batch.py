@@ -145,12 +145,13 @@ def reuse_for(analysis: Analysis, index, prior: Analysis | None, *, roles: tuple
     if index is None:
         return reuse
     own = index_doc(analysis, "peer")
+    feats = index.features(own)  # the report tokenized once, for its prior and its peers
     if prior is not None:
-        m = index.compare(own, index_doc(prior, "prior"))
+        m = index.compare(own, index_doc(prior, "prior"), features=feats)
         if m is not None:
             reuse["prior"] = _match_dict(m, prior.member, prior.year)
     if roles:
-        for m in index.query(own, roles=roles, exclude_ids=(analysis.document.path,), top=10):
+        for m in index.query(own, roles=roles, exclude_ids=(analysis.document.path,), top=10, features=feats):
             other = info(m.other_id)
             member, year = other if other is not None else (None, None)
             if m.role == "peer" and None not in (analysis.year, year) and analysis.year != year:

@@ -52,7 +52,7 @@ import numpy as np
 from .align import Match, align, align_pairs, score_pairs
 from .config import ReuseConfig, load_config
 from .minhash import BandIndex, MinHasher, optimal_bands
-from .units import Prepared, Tokens, analyse, in_sorted, prepare, tokenize
+from .units import Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sorted, prepare, tokenize
 
 ROLES = ("prior", "peer", "reference", "boilerplate")
 
@@ -113,10 +113,12 @@ class QueryStats:
 
 @dataclass(slots=True)
 class _Features:
-    prepared: Prepared | None
+    prepared: Prepared | None  # built on first need (CorpusIndex._units_of)
     zone_ids: list[int]
     zone_sets: list[np.ndarray]
     unit_keys: np.ndarray  # exact-sentence hashes for the sentence index (unique, sorted)
+    tokens: Tokens | None = None
+    analysis: UnitsAnalysis | None = None
 
 
 class CorpusIndex:
@@ -271,7 +273,8 @@ class CorpusIndex:
         return p
 
     def _features(self, doc: IndexDoc, with_units: bool = True) -> _Features:
-        """Zone shingle sets and exact-sentence keys of ``doc`` (and its prepared units for alignment)."""
+        """Zone shingle sets and exact-sentence keys of ``doc``; ``with_units``: keep what its units for
+        alignment are built from (built when first needed, :meth:`_units_of`)."""
         cfg = self.config_
         bp = self.boilerplate_
         tk = self._tokens(doc)
@@ -292,8 +295,22 @@ class CorpusIndex:
         ukeys = np.unique(tk.unit_keys[sel])
         if len(ukeys):
             ukeys = ukeys[~in_sorted(ukeys, bp.units)]
-        prep = prepare(tk, cfg, bp.shingles, bp.units, an) if with_units else None
-        return _Features(prep, zone_ids, zone_sets, ukeys)
+        if not with_units:
+            return _Features(None, zone_ids, zone_sets, ukeys)
+        return _Features(None, zone_ids, zone_sets, ukeys, tk, an)
+
+    def _units_of(self, f: _Features) -> Prepared:
+        """The units of a query's features ready for alignment (the same as :meth:`_prepare` of its doc)."""
+        if f.prepared is None:
+            bp = self.boilerplate_
+            f.prepared = prepare(f.tokens, self.config_, bp.shingles, bp.units, f.analysis)
+        return f.prepared
+
+    def features(self, doc: IndexDoc) -> _Features:
+        """What :meth:`query` and :meth:`compare` compute of ``doc``: computed once, given to both
+        (``features=``), a report is tokenized once for its prior and its peers."""
+        self._check_fitted()
+        return self._features(doc)
 
     # ------------------------------------------------------------------ public API
     def is_boilerplate(self, text: str) -> bool:
@@ -306,10 +323,11 @@ class CorpusIndex:
         an = analyse(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units)
         return (n - int(an.mass.sum())) / n >= self.config_.is_boilerplate_share
 
-    def compare(self, doc: IndexDoc, other: IndexDoc) -> Match | None:
-        """Align ``doc`` with ``other`` directly (an explicit --prior); same scoring as :meth:`query`."""
+    def compare(self, doc: IndexDoc, other: IndexDoc, *, features: _Features | None = None) -> Match | None:
+        """Align ``doc`` with ``other`` directly (an explicit --prior); same scoring as :meth:`query`.
+        ``features``: :meth:`features` of ``doc``, when already computed."""
         self._check_fitted()
-        a = self._prepare(doc)
+        a = self._units_of(features) if features is not None else self._prepare(doc)
         idx = self.id_to_idx_.get(other.id)
         b = self._prepared(idx) if idx is not None and self.docs_[idx] is other else self._prepare(other)
         pairs = align_pairs(a, b, self.config_)
@@ -400,20 +418,21 @@ class CorpusIndex:
         return best
 
     def query(self, doc: IndexDoc, *, roles: Sequence[str] = ("prior", "peer", "reference"),
-              exclude_ids: Iterable[str] = (), top: int = 5) -> list[Match]:
-        """The fitted reports ``doc`` shares most of its own content with, best first."""
+              exclude_ids: Iterable[str] = (), top: int = 5, features: _Features | None = None) -> list[Match]:
+        """The fitted reports ``doc`` shares most of its own content with, best first.
+        ``features``: :meth:`features` of ``doc``, when already computed."""
         self._check_fitted()
         for r in roles:
             if r not in ROLES:
                 raise ValueError(f"unknown role {r!r}")
         cfg = self.config_
-        f = self._features(doc)
+        f = features if features is not None else self._features(doc)
         cands = self.candidates(doc, roles=roles, exclude_ids=exclude_ids, features=f)
         stats = self.last_query_
         out: list[Match] = []
         for d, _ in cands:
             other = self.docs_[d]
-            m = align(f.prepared, self._prepared(d), cfg, other_id=other.id, role=other.role)
+            m = align(self._units_of(f), self._prepared(d), cfg, other_id=other.id, role=other.role)
             if m.similarity >= cfg.report_min or m.flagged:
                 out.append(m)
         stats.verified = len(cands)

@@ -192,20 +192,29 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
 
 
 def _falls_on_writer(analysis: Analysis, text: str) -> bool:
-    """In an individual's report the measure must be the writer's own, not one the writer imposed."""
-    if analysis.kind == "collective":
-        return True
+    """The measure falls on whoever the rating is about.
+
+    An individual: the writer's own measure, not one the writer imposed or a subordinate's
+    ("một chiến sĩ … bị kỷ luật khiển trách"). A collective (QĐ 124 Art. 12; HD 21): its leadership
+    or an organisation under it, not ordinary members it disciplined in its inspection work
+    ("thi hành kỷ luật 2 đảng viên")."""
     lex = lexicon()["discipline"]
     f = fold(text)
+    if analysis.kind == "collective":
+        if has_phrase(f, lex["collective_leadership"]):
+            return True
+        return not has_phrase(f, lex["ordinary_members"])
     if has_phrase(f, lex["imposed"]):
         return False
+    if has_phrase(f, lex["others"]) and not has_phrase(f, lex["first_person"]):
+        return False  # someone else's measure, and the writer is not in the sentence
     return has_phrase(f + " ", lex["self_markers"]) is not None
 
 
 _RATIO_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\s+(?:chi tieu|nhiem vu|muc tieu|targets?|tasks?)")
-# "đạt 58,4% (kế hoạch | dự toán | chỉ tiêu)", "achieved 81% of the plan"
+# "đạt 58,4% (kế hoạch | dự toán | chỉ tiêu)", "bằng 64% kế hoạch vốn", "achieved 81% of the plan"
 _PERCENT_RE = re.compile(
-    r"\b(?:dat|chi dat|moi dat|achieved|reached|only)\s+(\d{1,3}(?:[.,]\d+)?)\s*%\s*(?:so voi\s+|cua\s+|of\s+(?:the\s+)?)?"
+    r"\b(?:dat|chi dat|moi dat|bang|chi bang|achieved|reached|only)\s+(\d{1,3}(?:[.,]\d+)?)\s*%\s*(?:so voi\s+|cua\s+|of\s+(?:the\s+)?)?"
     r"(?:ke hoach|du toan|chi tieu|muc tieu|nghi quyet|plan|target|budget)"
 )
 
