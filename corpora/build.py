@@ -19,7 +19,7 @@ Conventions this builder adds where the README is silent:
   (``\\- not a bullet``).
 * Boxes (``[x]``, ``[ ]``, ``[v]``) are replaced wherever they occur in a
   line, so a row "Tự đánh giá: [ ] Xuất sắc [x] Tốt" works too.
-* ``**bold**``/``__underline__`` written by the author are kept in every docx
+* ``**bold**``/``__underline__`` (and ``**__both__**``) written by the author are kept in every docx
   layout, ``plain`` included (the layout only decides how headings look).
 * ``auto-numbering``: the typed labels are checked against the numbers Word
   will display (level 1 upper Roman, level 2 decimal restarting under each
@@ -271,9 +271,13 @@ def runs(text: str, *, txt: bool = False) -> list[tuple[str, bool, bool]]:
         if m.start() > pos:
             out.append((text[pos : m.start()], False, False))
         if m.group(1) is not None:
-            out.append((m.group(1), True, False))
+            inner = m.group(1)
+            both = len(inner) > 4 and inner.startswith("__") and inner.endswith("__")
+            out.append((inner[2:-2] if both else inner, True, both))  # "**__x__**": bold and underlined
         else:
-            out.append((m.group(2), False, True))
+            inner = m.group(2)
+            both = len(inner) > 4 and inner.startswith("**") and inner.endswith("**")
+            out.append((inner[2:-2] if both else inner, both, True))
         pos = m.end()
     if pos < len(text):
         out.append((text[pos:], False, False))
