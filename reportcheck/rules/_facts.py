@@ -90,8 +90,13 @@ def _generic_bigrams() -> frozenset[str]:
 def answers(limitation: str, remedy: str) -> bool:
     """Whether a remedy (or a cause's topic lead) speaks of what the limitation is about:
     a shared pair of content syllables ("nộp chậm", "bệnh án điện tử") or most of its content words."""
-    return bool(content_bigrams(limitation, strict=True) & content_bigrams(remedy, strict=True)) or overlap(
-        limitation, remedy) >= 0.5
+    if content_bigrams(limitation, strict=True) & content_bigrams(remedy, strict=True):
+        return True
+    # most of the limitation's words, and more than a chance pair of syllables ("tổng kết" is not "kết nạp")
+    # (an English word is a whole word, worth a Vietnamese syllable pair and more)
+    shared = content_syllables(limitation) & content_syllables(remedy)
+    weight = sum(3 if len(t) >= 5 and t.isascii() else 1 for t in shared)
+    return weight >= 3 and overlap(limitation, remedy) >= 0.5
 
 
 # ", do …" after a clause gives its cause ("… chậm chi trả, do hướng dẫn thay đổi"); without the comma
