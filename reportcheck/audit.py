@@ -29,7 +29,9 @@ when closed, never read by anything else), so memory does not grow with the repo
 
 from __future__ import annotations
 
+import copyreg
 import gc
+import io
 import multiprocessing as mp
 import os
 import pickle
@@ -42,7 +44,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
+from operator import attrgetter
 from pathlib import Path
 
 from .batch import _stem_key, check_with_reuse, fit_index, index_doc, list_reports, member_key, prior_index
@@ -92,8 +96,40 @@ def rows_for(results: Iterable[Result]) -> list[dict]:
 
 # --------------------------------------------------------------------------- results kept compressed
 
+def _by_fields(cls):
+    """Pickle an instance of the dataclass ``cls`` as ``cls(*fields)``: the generated
+    ``__getstate__``/``__setstate__`` of slotted dataclasses are Python loops (several times slower)."""
+    get = attrgetter(*cls.__dataclass_fields__)
+    return lambda obj: (cls, get(obj))
+
+
+def _rubric_ref(rubric):
+    """A rubric of the package (loaded once per process) travels as its name, not as a copy."""
+    from .rubric import load_rubric
+
+    if load_rubric(rubric.stem) is rubric:
+        return load_rubric, (rubric.stem,)
+    return object.__reduce_ex__(rubric, pickle.HIGHEST_PROTOCOL)
+
+
+@lru_cache(maxsize=1)
+def _dispatch_table() -> dict:
+    from .model import Analysis, Document, Finding, Msg, Paragraph, Section, SelfRating, Sentence
+    from .rubric import Rubric
+
+    table = dict(copyreg.dispatch_table)
+    for cls in (Analysis, Document, Paragraph, Section, Sentence, SelfRating, Finding, Msg):
+        table[cls] = _by_fields(cls)
+    table[Rubric] = _rubric_ref
+    return table
+
+
 def _pack(obj) -> bytes:
-    return zlib.compress(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL), 3)
+    buf = io.BytesIO()
+    pickler = pickle.Pickler(buf, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _dispatch_table()  # this pickler's only: nothing global is changed
+    pickler.dump(obj)
+    return zlib.compress(buf.getbuffer(), 3)
 
 
 def _unpack(blob: bytes):

@@ -29,7 +29,7 @@ from .text.normalize import count_words, fold, phrase_pattern
 
 _ROMAN = r"[IVX]{1,4}"
 _LABEL_RE = re.compile(
-    rf"^(?:(?:phần|phan|mục|muc|chương|chuong|part|section)(?:\s+thứ)?\s+)?"
+    rf"^(?:(?i:phần|phan|mục|muc|chương|chuong|part|section)(?:\s+thứ)?\s+)?"
     rf"(?P<label>{_ROMAN}|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}|[a-zA-Z])"
     rf"(?P<punct>\s*[.):/\-]+\s*|\s+(?=[-:]))"
 )
