@@ -146,13 +146,18 @@ def _dated(text_fold: str) -> bool:
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 
+# the writer's own score for the item (QĐ 366: "tự chấm 57/70 điểm") is a rating, not a product
+_SELF_SCORE = re.compile(r"(?:(?:điểm\s+)?tự\s+chấm|tự\s+đánh\s+giá|self[- ]scored?|self[- ]assessed)"
+                         r"[^.;\d]{0,20}\d{1,3}(?:[.,]\d)?\s*(?:/\s*\d{1,3})?(?:\s*(?:điểm|points?))?")
+
+
 def is_concrete(text: str) -> bool:
     """A number, percentage, date, named output or award: a "concrete product".
 
     A bare year ("Năm 2023, bản thân luôn hoàn thành tốt…") is not one.
     """
     lex = lexicon()["concrete"]
-    plain = strip_label(text).lower()
+    plain = _SELF_SCORE.sub(" ", strip_label(text).lower())
     for name in lex["non_products"]:
         plain = plain.replace(name, " ")
     if _NUMBER.search(_YEAR.sub(" ", plain)):
