@@ -56,15 +56,18 @@ def _this_year(analysis: Analysis, text_fold: str) -> bool:
 def _mentions(analysis: Analysis, key: str) -> list[tuple[int, str]]:
     """Sentences that mention a cue of ``key`` for the year reviewed, not negated."""
     lex = lexicon()
+    texts = [(s.paragraph, s.text) for s in analysis.sentences if s.section not in ("prior_remediation", "remedies")]
+    # a note above part I ("Ghi chú về thời gian công tác: trong năm tôi nghỉ ốm 4 tháng …") counts too
+    first_part = min((i for i in analysis.headings), default=0)
+    texts += [(p.index, p.text) for p in analysis.document.paragraphs[:first_part]
+              if analysis.paragraph_section.get(p.index) in (None, "header") and count_words(p.text) >= 8]
     out = []
-    for s in analysis.sentences:
-        if s.section in ("prior_remediation", "remedies"):
-            continue
-        f = fold(s.text)
+    for paragraph, text in sorted(texts):
+        f = fold(text)
         if not has_phrase(f, lex[key]["phrases"]) or has_phrase(f, lex["discipline"]["negations"]):
             continue
         if _this_year(analysis, f):
-            out.append((s.paragraph, s.text))
+            out.append((paragraph, text))
     return out
 
 
