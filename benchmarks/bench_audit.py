@@ -128,9 +128,11 @@ class PssSampler(threading.Thread):
         return self.peak
 
 
-def cpu_seconds() -> float:
+def cpu_seconds(parent_only: bool = False) -> float:
     """User + system CPU seconds of this process and its finished children (the workers)."""
     me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    if parent_only:
+        return me.ru_utime + me.ru_stime
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
@@ -166,11 +168,14 @@ def one(n: int, jobs: int, seed: int, workdir: Path | None) -> dict:
         sampler = PssSampler()
         sampler.start()
         before_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        cpu0 = cpu_seconds()
+        cpu0, cpu0_parent = cpu_seconds(), cpu_seconds(parent_only=True)
+        load0 = os.getloadavg()
         t0 = time.perf_counter()
         audit = run_audit([str(root / "2024")], archive=db, year=2024, peers=True, jobs=jobs, progress=False)
         out["audit_s"] = time.perf_counter() - t0
         out["cpu_s"] = cpu_seconds() - cpu0
+        out["cpu_parent_s"] = cpu_seconds(parent_only=True) - cpu0_parent
+        out["load"] = [round(x, 2) for x in load0] + [round(x, 2) for x in os.getloadavg()]
         out["pss_peak_mb"] = sampler.stop()
         out["rss_self_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         out["rss_self_before_audit_mb"] = before_self
