@@ -72,7 +72,7 @@ def row_for(result: Result) -> dict:
     reuse = result.extras.get("reuse") or {}
     prior = reuse.get("prior")
     return {
-        "file": a.document.path, "member": a.member, "unit": a.unit, "kind": a.kind, "form": a.form, "year": a.year,
+        "file": a.document.path, "member": a.member, "unit": a.unit, "parent_unit": a.parent_unit, "kind": a.kind, "form": a.form, "year": a.year,
         "party": a.rating.party, "civil_servant": a.rating.civil_servant,
         "overall": s.get("overall"), "completeness": s.get("completeness"), "specificity": s.get("specificity"),
         "balance": s.get("balance"), "verdict": result.verdict,
@@ -301,6 +301,7 @@ def _check_job(i: int) -> tuple:
             record = record_of(result, year, st.unit)
         row = row_for(result)
         row["unit"] = st.unit or row["unit"]
+        row["parent_unit"] = None if st.unit else row.get("parent_unit")  # a unit given names the group outright
         return ("ok", _pack_outcome(result), row, Entry.of(a, unit=st.unit, year=year), record)
     except Exception as exc:  # noqa: BLE001 — listed with the file, the run goes on
         return _error_tuple(a.document.path, exc)

@@ -135,6 +135,18 @@ def form_from_year(year: int | None) -> str | None:
 _NAME_RE = re.compile(r"(?:ho va ten|ho ten|full name|name)\s*:\s*", re.I)
 
 
+def detect_parent_unit(doc: Document) -> str | None:
+    """The party organisation above the cell, from the letterhead ("ĐẢNG BỘ XÃ AN PHÚ"), if given."""
+    for p in doc.paragraphs[:12]:
+        f = fold(p.text)
+        if f.startswith(("chi bo", "party cell")):
+            return None  # the cell line came first: no parent above it
+        if f.startswith(("dang bo ", "party committee of", "party organisation of")):
+            cell = re.split(r"\s{2,}|\|", p.text)[0].strip(" .:…")
+            return unicodedata.normalize("NFC", cell) if len(cell) > 9 else None
+    return None
+
+
 def detect_member(doc: Document) -> tuple[str | None, str | None]:
     """The member's name and cell as written in the header ("Họ và tên: …", "Chi bộ …")."""
     name = unit = None

@@ -145,6 +145,7 @@ class Analysis:
     year: int | None = None
     member: str | None = None  # "Họ và tên" from the header, when present
     unit: str | None = None  # "Chi bộ ..." / "Đơn vị công tác"
+    parent_unit: str | None = None  # the "Đảng bộ …" above the cell in the letterhead (cells' names repeat across communes)
     sections: dict[str, Section] = field(default_factory=dict)
     paragraph_section: dict[int, str] = field(default_factory=dict)  # paragraph -> innermost section id
     headings: dict[int, str] = field(default_factory=dict)  # heading paragraph -> rubric node key

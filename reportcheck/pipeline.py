@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from .detect import detect_language, detect_markers, detect_member, detect_variant, detect_year, form_from_year
+from .detect import (
+    detect_language, detect_markers, detect_member, detect_parent_unit, detect_variant, detect_year, form_from_year,
+)
 from .model import Analysis, Document, Finding, SEVERITY_ORDER
 from .annotate import annotate
 from .rating import read_rating
@@ -85,6 +87,7 @@ def analyse(doc: Document) -> Analysis:
     a.language = detect_language(doc)
     a.year = detect_year(doc)
     a.member, a.unit = detect_member(doc)
+    a.parent_unit = detect_parent_unit(doc)
     form, kind, evidence = detect_markers(doc)
     a.form_evidence = evidence
     cands = [c for c in (candidate(p) for p in doc.paragraphs) if c is not None]

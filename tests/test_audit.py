@@ -223,8 +223,9 @@ def test_leader_above_collective() -> None:
     assert list(leader_above_collective([entry(0, "excellent", kind="member"), coll], ctx)) == []  # not a leader
 
 
-def base_text(name: str, *, member: str | None = None, unit: str, party: str = "good") -> str:
-    """A clean example report (tests/rule_examples/base) with another name, cell and rating."""
+def base_text(name: str, *, member: str | None = None, unit: str, party: str = "good",
+              parent: str = "ĐẢNG BỘ XÃ AN PHÚ") -> str:
+    """A clean example report (tests/rule_examples/base) with another name, cell, parent organisation and rating."""
     base = tomllib.loads((BASES / f"{name}.toml").read_text(encoding="utf-8"))
     lines = [line for line in base["head"].splitlines() if line.strip()]
     for part in base["part"]:
@@ -234,6 +235,8 @@ def base_text(name: str, *, member: str | None = None, unit: str, party: str = "
     text = "\n".join(lines) + "\n"
     cell = next(line for line in lines if line.startswith("CHI BỘ"))
     text = text.replace(cell, unit)
+    above = next(line for line in lines if line.startswith("ĐẢNG BỘ"))
+    text = text.replace(above, parent)
     if member:
         name_line = next(line for line in lines if line.startswith("Họ và tên:"))
         text = text.replace(name_line, f"Họ và tên: {member}")
@@ -241,6 +244,26 @@ def base_text(name: str, *, member: str | None = None, unit: str, party: str = "
         text = text.replace("[ ] Hoàn thành xuất sắc nhiệm vụ\n[x] Hoàn thành tốt nhiệm vụ",
                             "[x] Hoàn thành xuất sắc nhiệm vụ\n[ ] Hoàn thành tốt nhiệm vụ")
     return text
+
+
+def test_cells_of_the_same_name_in_different_communes_are_different_groups(tmp_path: Path) -> None:
+    """"Chi bộ Thôn 1" exists in many communes: the 20% cap is judged within each commune's cell."""
+    folder = tmp_path / "2024"
+    folder.mkdir()
+    cell = "CHI BỘ THÔN 1"
+    plan = [("a", "ĐẢNG BỘ XÃ AN PHÚ", "excellent")] * 2 + [("a", "ĐẢNG BỘ XÃ AN PHÚ", "good")] * 2 + \
+        [("b", "ĐẢNG BỘ XÃ BÌNH AN", "good")] * 10
+    names = ["Nguyễn Văn", "Trần Thị", "Lê Văn", "Phạm Thị", "Hoàng Văn", "Vũ Thị", "Đỗ Văn"]
+    for i, (tag, parent, party) in enumerate(plan):
+        text = base_text("member_vi", member=f"{names[i % len(names)]} Số {i}", unit=cell, party=party, parent=parent)
+        (folder / f"{tag}{i:02d}.txt").write_text(text, encoding="utf-8")
+    audit = run_audit([str(folder)], peers=False, jobs=1, progress=False)
+    assert not audit.errors
+    fired = sorted(Path(r["file"]).stem for r in audit.rows if "excellent-quota" in r["findings"])
+    # together 2 excellent against 12 good would be within the cap; An Phú's cell alone is not
+    assert fired == ["a00", "a01"]
+    (uf,) = [u for u in audit.unit_findings if u.code == "RC501"]
+    assert "XÃ AN PHÚ" in uf.message.get("vi")
 
 
 def test_unit_rules_in_an_audit(tmp_path: Path) -> None:

@@ -327,3 +327,23 @@ def test_audit_links_and_rating_cap():
     assert RATING_CAP == 0.20
     assert not root.xpath("//article[contains(@class,'embedded')]")  # every report is linked, none embedded
     assert "12%" in root.text_content()  # prior similarity shown
+
+
+def test_dashboard_cap_table_groups_as_the_rule_does() -> None:
+    """The dashboard's 20% table uses RC501's groups: same cell name under two communes = two rows."""
+    from reportcheck.emit.html import _rating_groups
+
+    def row(i: int, parent: str, party: str) -> dict:
+        return {"file": f"r{i}.docx", "unit": "Chi bộ Thôn 1", "parent_unit": parent, "kind": "member",
+                "year": 2024, "party": party}
+
+    rows = [row(0, "Đảng bộ xã An Phú", "excellent"), row(1, "Đảng bộ xã An Phú", "excellent"),
+            row(2, "Đảng bộ xã An Phú", "good"), row(3, "ĐẢNG BỘ XÃ AN PHÚ", "good")]
+    rows += [row(4 + i, "Đảng bộ xã Bình An", "good") for i in range(10)]
+    rows.append({"file": "alone.docx", "unit": "Chi bộ Thôn 9", "kind": "member", "year": 2024, "party": "excellent"})
+    groups = _rating_groups(rows)
+    by_unit = {g["unit"]: g for g in groups}
+    assert by_unit["Chi bộ Thôn 1 (Đảng bộ xã An Phú)"]["n"] == 4  # parents compared case-blind
+    assert by_unit["Chi bộ Thôn 1 (Đảng bộ xã An Phú)"]["over"] is True
+    assert by_unit["Chi bộ Thôn 1 (Đảng bộ xã Bình An)"]["over"] is False
+    assert by_unit["Chi bộ Thôn 9"]["over"] is False  # one report is no group (as RC501)

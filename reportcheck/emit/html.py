@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 from ..model import SEVERITY_ORDER, Finding, Msg
 from ..pipeline import Result
 from ..registry import label, rule_texts
-from ..rules.unit import RATING_CAP  # the one definition of the 20% cap
+from ..rules.unit import DEFAULT_GROUP_BY, RATING_CAP, Entry, group_name, groups_of, over_cap  # one definition of the cap
 from .jsonout import section_order
 
 __all__ = ["render_report", "render_audit", "report_view", "RATING_CAP"]
@@ -455,23 +455,22 @@ def _short_rating(level: str | None) -> Markup:
     return ui(key) if key in _UI else escape(level)
 
 
-def _rating_groups(rows: list[dict]) -> list[dict]:
-    groups: dict[tuple[str, str], Counter] = {}
-    for row in rows:
-        key = (str(row.get("unit") or ""), str(row.get("kind") or ""))
-        groups.setdefault(key, Counter())[row.get("party")] += 1
+def _rating_groups(rows: list[dict], lang: str = "vi") -> list[dict]:
+    """The 20% cap per group of comparable members, grouped and judged exactly as RC501 does."""
+    entries = [Entry.of_row(row) for row in rows]
     out = []
-    for (unit, kind), c in sorted(groups.items()):
+    for key, idx in groups_of(entries, DEFAULT_GROUP_BY).items():
+        c = Counter(entries[i].party for i in idx)
         exc, good = c["excellent"], c["good"]
         if good:
-            ratio = exc / good
-            over = ratio > RATING_CAP + 1e-9
-            shown = _pct(ratio)
+            shown = _pct(exc / good)
         else:
-            over = exc > 0
             shown = "∞" if exc else "—"
-        out.append({"unit": unit, "kind": _short_kind(kind),
-                    "n": sum(c.values()), "excellent": exc, "good": good, "ratio": shown, "over": over})
+        kind = dict(key).get("kind") or (entries[idx[0]].kind if idx else "")
+        out.append({"unit": group_name(entries, idx, tuple((f, v) for f, v in key if f == "unit"), lang)
+                    if any(f == "unit" for f, _ in key) else "", "kind": _short_kind(str(kind)),
+                    "n": len(idx), "excellent": exc, "good": good, "ratio": shown,
+                    "over": over_cap(exc, good, len(idx))})
     return out
 
 

@@ -17,7 +17,7 @@ import zipfile
 from datetime import datetime
 from pathlib import Path
 
-COLUMNS = ("file", "member", "unit", "kind", "form", "year", "party", "civil_servant", "overall", "completeness",
+COLUMNS = ("file", "member", "unit", "parent_unit", "kind", "form", "year", "party", "civil_servant", "overall", "completeness",
            "specificity", "balance", "verdict", "errors", "warnings", "prior_similarity", "peer_matches")
 _FIXED_TIME = datetime(2000, 1, 1)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)

@@ -38,17 +38,31 @@ class Entry:
     year: int | None
     party: str | None  # the party self-rating (for a collective: the rating it proposes)
     paragraph: int | None = None  # where the self-rating was read
+    parent: str | None = None  # the "Đảng bộ …" the cell belongs to, from the letterhead
 
     @classmethod
     def of(cls, analysis: Analysis, *, unit: str | None = None, year: int | None = None) -> "Entry":
+        # a unit given by the user names the group outright; the letterhead's parent only tells apart
+        # cells of the same name in different communes ("Chi bộ Thôn 1")
         return cls(file=analysis.document.path, member=analysis.member, unit=unit or analysis.unit,
                    kind=analysis.kind, year=year or analysis.year, party=analysis.rating.party,
-                   paragraph=analysis.rating.paragraph)
+                   paragraph=analysis.rating.paragraph, parent=None if unit else analysis.parent_unit)
+
+    @classmethod
+    def of_row(cls, row: dict) -> "Entry":
+        """From an audit row (file, member, unit, parent_unit, kind, year, party)."""
+        return cls(file=str(row.get("file") or ""), member=row.get("member"), unit=row.get("unit"),
+                   kind=str(row.get("kind") or "unknown"), year=row.get("year"), party=row.get("party"),
+                   parent=row.get("parent_unit"))
 
     @property
     def unit_key(self) -> str | None:
-        """The unit as a comparison key ("CHI BỘ TRƯỜNG X" == "Chi bộ Trường X")."""
-        return member_key(self.unit)
+        """The unit as a comparison key ("CHI BỘ TRƯỜNG X" == "Chi bộ Trường X"), within its parent when known."""
+        unit = member_key(self.unit)
+        if unit is None:
+            return None
+        parent = member_key(self.parent)
+        return f"{parent} / {unit}" if parent else unit
 
     def group_key(self, group_by: Sequence[str]) -> tuple:
         # a collective's unit is the collective itself: collectives are compared with each other
@@ -74,12 +88,13 @@ class UnitFinding:
                 "group": dict(self.group), "files": list(self.files), "data": dict(self.data)}
 
 
-def _group_name(entries: Sequence[Entry], idx: list[int], key: tuple, lang: str) -> str:
+def group_name(entries: Sequence[Entry], idx: list[int], key: tuple, lang: str) -> str:
     parts = []
     for field, value in key:
         if field == "unit":
-            parts.append(next((entries[i].unit for i in idx if entries[i].unit), None)
-                         or label("ui", "none", lang))
+            e = next((entries[i] for i in idx if entries[i].unit), None)
+            name = e.unit if e else label("ui", "none", lang)
+            parts.append(f"{name} ({e.parent})" if e and e.parent else name)
         elif field == "kind":
             parts.append(label("kind", value, lang))
         else:
@@ -91,6 +106,19 @@ def _sort_key(key: tuple) -> tuple:
     return tuple((f, "" if v is None else str(v)) for f, v in key)
 
 
+def groups_of(entries: Sequence[Entry], group_by: Sequence[str]) -> dict[tuple, list[int]]:
+    """Indices of the entries in each group of comparable members, groups in a stable order."""
+    groups: dict[tuple, list[int]] = {}
+    for i, e in enumerate(entries):
+        groups.setdefault(e.group_key(group_by), []).append(i)
+    return {k: groups[k] for k in sorted(groups, key=_sort_key)}
+
+
+def over_cap(excellent: int, good: int, size: int) -> bool:
+    """More "excellent" than 20% of "good" in a group of at least two reports."""
+    return size >= MIN_GROUP and excellent > RATING_CAP * good + 1e-9
+
+
 @rule("RC501", scope="batch")
 def excellent_quota(entries: Sequence[Entry], ctx: Context) -> Iterator[UnitFinding]:
     """In each group, reports self-rated excellent beyond 20% of those rated good."""
@@ -98,19 +126,14 @@ def excellent_quota(entries: Sequence[Entry], ctx: Context) -> Iterator[UnitFind
     unknown = set(group_by) - set(GROUP_FIELDS)
     if unknown:
         raise ValueError(f"group_by: unknown field(s) {sorted(unknown)}; use {GROUP_FIELDS}")
-    groups: dict[tuple, list[int]] = {}
-    for i, e in enumerate(entries):
-        groups.setdefault(e.group_key(group_by), []).append(i)
-    for key in sorted(groups, key=_sort_key):
-        idx = groups[key]
+    for key, idx in groups_of(entries, group_by).items():
         excellent = [i for i in idx if entries[i].party == "excellent"]
         good = sum(entries[i].party == "good" for i in idx)
-        allowed = RATING_CAP * good
-        if len(idx) < MIN_GROUP or len(excellent) <= allowed + 1e-9:
+        if not over_cap(len(excellent), good, len(idx)):
             continue
-        limit = math.floor(allowed + 1e-9)
-        vi = {"group": _group_name(entries, idx, key, "vi")}
-        en = {"group": _group_name(entries, idx, key, "en")}
+        limit = math.floor(RATING_CAP * good + 1e-9)
+        vi = {"group": group_name(entries, idx, key, "vi")}
+        en = {"group": group_name(entries, idx, key, "en")}
         data = {"group_size": len(idx), "excellent": len(excellent), "good": good, "limit": limit}
         per_report = tuple(
             (i, ctx.finding("RC501", paragraph=entries[i].paragraph, section="self_rating", vi=vi, en=en,
