@@ -54,6 +54,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _DIGIT = re.compile(r"\d")
+_TWO_TOKENS = re.compile(r"\w\W+\w")  # at least two tokens
 
 
 def tokens(text: str) -> list[str]:
@@ -198,7 +199,7 @@ def annotate(analysis: Analysis) -> None:
         offset = max(offset, 0)
         for a, b in split_sentences(body):
             text = body[a:b]
-            if len(_TOKEN.findall(text)) < 2 or is_form_line(text):
+            if not _TWO_TOKENS.search(text) or is_form_line(text):
                 continue
             out.append(Sentence(p.index, offset + a, offset + b, text, section, classify(text, section)))
     analysis.sentences = out

@@ -24,7 +24,8 @@ _CRITERION_BOX_RE = re.compile(r"tu danh gia ve cap do|self-assessed level")
 
 def _fit(paragraphs, stem: str, cands: list[Candidate]) -> tuple[float, set[str]]:
     rubric = load_rubric(stem)
-    matches = match_headings(paragraphs, rubric, cands)
+    # items matched without their part's heading say little about which form this is
+    matches = [m for m in match_headings(paragraphs, rubric, cands) if not m.implied]
     keys = {m.node.key for m in matches}
     score = sum(1.0 if (m.node.covers or m.node.covers_alone) else 0.5 for m in matches)
     return score, keys

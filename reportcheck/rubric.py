@@ -7,7 +7,7 @@ heading) and the section ids it ``covers``. ``covers_alone`` are covered only
 when none of the node's children was found (a combined "II. Hạn chế, khuyết
 điểm và nguyên nhân" with no "1./2." sub-items covers both limitations and
 causes). A rubric may ``extends`` another, adding nodes (``after``) and
-required sections (``required_add``).
+required sections (``required_add``) or makes some optional (``required_drop``).
 """
 
 from __future__ import annotations
@@ -119,7 +119,11 @@ def _merge(stem: str) -> dict:
     merged = {**base, **{k: v for k, v in data.items() if k not in ("node", "extends")}}
     merged["node"] = nodes
     if "required" not in data:
-        merged["required"] = list(base.get("required", [])) + list(data.get("required_add", []))
+        dropped = set(data.get("required_drop", ()))
+        merged["required"] = [sid for sid in list(base.get("required", [])) + list(data.get("required_add", []))
+                              if sid not in dropped]
+        if dropped:
+            merged["optional"] = list(base.get("optional", [])) + sorted(dropped)
     return merged
 
 

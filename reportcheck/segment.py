@@ -206,6 +206,7 @@ class Match:
     cand: Candidate
     node: Node
     score: float
+    implied: bool = False  # an item matched without its part's heading (see _match_pass)
 
 
 def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: list[Candidate] | None = None) -> list[Match]:
@@ -238,7 +239,7 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
             used.add(node.key)
             current, current_top = node, _top(rubric, node)
             continue
-        best: tuple[float, Node] | None = None
+        best: tuple[float, Node, bool] | None = None
         for node in rubric.nodes:
             if node.key in used:
                 continue
@@ -246,6 +247,7 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
             if base <= 0:
                 continue
             score = base
+            implied = False
             top = _top(rubric, node)
             if node.depth == 1:
                 if cand.label_kind == "roman" or (top_kind is not None and cand.label_kind == top_kind):
@@ -258,20 +260,26 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
                     score -= 15
             else:
                 if current_top is None or top.key != current_top.key:
-                    continue
+                    # an item of a part whose own heading the writer left out ("Phẩm chất chính trị …"
+                    # straight after the letterhead): only later in the form, and only on a close match
+                    if top.key in used or cand.label_kind == "roman" or (
+                            current_top is not None and top.order < current_top.order):
+                        continue  # (a Roman number makes it a part in its own right: the old layouts)
+                    score -= 8
+                    implied = True
                 if cand.label_kind == "roman" and top_labels_roman:
                     score -= 10
                 if current is not None and node.order < current.order and node.parent != current.key:
                     score -= 8
             if best is None or score > best[0]:
-                best = (score, node)
+                best = (score, node, implied)
         if best is None:
             continue
         threshold = 74 if cand.strong else 88
         if best[0] < threshold:
             continue
         node = best[1]
-        matched.append(Match(cand, node, best[0]))
+        matched.append(Match(cand, node, best[0], best[2]))
         if node.depth == 1 and top_kind is None and cand.label_kind not in (None, "bullet"):
             top_kind = cand.label_kind  # the first part recognised sets how this report numbers its parts
         used.add(node.key)
@@ -375,7 +383,14 @@ def _fill_slots(siblings: list[Node], cands: list[Candidate], matched: list[Matc
             if nxt.cand.label_kind != c.label_kind or on is None or not o < on:
                 continue
             if on - op != pos[nxt.node.key] - pos[prev.node.key]:
-                continue  # the writer's numbers do not step as the form's parts do
+                # the writer's numbers do not step as the form's parts do. One case is still clear:
+                # one part of the form is missing between the two, and the writer split it into several
+                # numbered headings of their own ("2. Về công tác vận hành…", "3. Về chuyển đổi số…"
+                # between item 1 and the commitment): the first of them opens that part
+                gap = pos[nxt.node.key] - pos[prev.node.key]
+                if gap != 2 or on - op < 2 or c is not between[0]:
+                    continue
+                target = pos[prev.node.key] + 1
         elif target != len(siblings) - 1 or any(d.index > c.index for d in between):
             continue  # after the last recognised part: only the form's last part, and only the last heading
         node = siblings[target]
@@ -562,6 +577,15 @@ def _assign_paragraphs(analysis: Analysis, owner: dict[int, Node], rubric: Rubri
     analysis.paragraph_section = mapping
 
 
+def _spans_of(analysis: Analysis, rubric: Rubric, keys) -> list[tuple[int, int]]:
+    """Paragraph ranges of the matched top-level parts ``keys`` ("I": from its heading to the next part)."""
+    if not keys:
+        return []
+    tops = sorted((i, key) for i, key in analysis.headings.items() if rubric.by_key[key].depth == 1)
+    n = len(analysis.document.paragraphs)
+    return [(i, tops[j + 1][0] if j + 1 < len(tops) else n) for j, (i, key) in enumerate(tops) if key in keys]
+
+
 def _content_fallback(analysis: Analysis, rubric: Rubric) -> None:
     """Mark a required part present when its content clearly covers it without a heading."""
     cues = _cues()
@@ -578,9 +602,11 @@ def _content_fallback(analysis: Analysis, rubric: Rubric) -> None:
         start = after.first if after is not None and after.first is not None else (0 if "after" not in spec else None)
         if start is None:
             continue
+        inside = _spans_of(analysis, rubric, spec.get("within_parts", ()))
         for p in paras[start:]:
             owner = analysis.paragraph_section.get(p.index)
-            if owner in not_within or (within and owner not in within):
+            if owner in not_within or (within and owner not in within
+                                       and not (owner is None and any(a <= p.index < b for a, b in inside))):
                 continue
             if p.index in analysis.headings and not analysis.heading_rest.get(p.index):
                 continue

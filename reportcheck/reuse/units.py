@@ -244,7 +244,7 @@ def tokenize(paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig
                 spans = _clauses(text, a, b, cfg)
             for ca, cb in spans:
                 toks = raw if len(spans) == 1 else findall(text, ca, cb)
-                tid = [vget(t) for t in toks]
+                tid = list(map(vget, toks))
                 if None in tid:
                     tid = [i if i is not None else _new_id(t) for i, t in zip(tid, toks)]
                 ids.extend(tid)

@@ -41,9 +41,11 @@ _TRANSLATE = {
     "\u2026": "...",
 }
 _TRANS_TABLE = str.maketrans(_TRANSLATE)
+_TRANS_RE = re.compile("[" + re.escape("".join(_TRANSLATE)) + "]")  # text with none of them: no translate
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
 _SPACE_RE = re.compile(r"[ \r\n]+")
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
+_TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
 
 def _place_tone(letters: list[list[str]]) -> int:
@@ -118,9 +120,25 @@ def _canon_word(word: str) -> str:
     return _fix_syllable(word)
 
 
+_CANONICAL: set[str] = set()  # words seen already in their canonical form (this process)
+_CANONICAL_MAX = 500_000
+
+
 def canonical_tones(text: str) -> str:
     """Move every tone mark to one canonical position (hoà -> hòa)."""
-    return _WORD_RE.sub(lambda m: _canon_word(m.group(0)), text)
+    # Most text needs no change: words are checked once per process, the text is rewritten
+    # (every word, as before) only when one of its words moves its tone mark.
+    unseen = set(_WORD_RE.findall(text)).difference(_CANONICAL)
+    if unseen:
+        moved = False
+        for word in unseen:
+            if _canon_word(word) != word:
+                moved = True
+            elif len(_CANONICAL) < _CANONICAL_MAX:
+                _CANONICAL.add(word)
+        if moved:
+            return _WORD_RE.sub(lambda m: _canon_word(m.group(0)), text)
+    return text
 
 
 @lru_cache(maxsize=16384)
@@ -129,7 +147,8 @@ def normalize(text: str, *, collapse: bool = True) -> str:
     if not text:
         return ""
     s = unicodedata.normalize("NFC", text)
-    s = s.translate(_TRANS_TABLE)
+    if _TRANS_RE.search(s):
+        s = s.translate(_TRANS_TABLE)
     s = _CONTROL_RE.sub("", s)
     s = canonical_tones(s)
     if collapse:
@@ -160,7 +179,6 @@ class _FoldChars(dict):
 
 
 _FOLD_CHARS = _FoldChars()
-_TRANS_RE = re.compile("[" + re.escape("".join(_TRANSLATE)) + "]")
 
 
 @lru_cache(maxsize=16384)
@@ -205,4 +223,4 @@ def lower(text: str) -> str:
 @lru_cache(maxsize=16384)
 def count_words(text: str) -> int:
     """Syllables/words made of letters or digits (placeholders do not count)."""
-    return len(re.findall(r"\w+", text, re.UNICODE))
+    return len(_TOKEN_RE.findall(text))
