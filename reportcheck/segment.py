@@ -262,7 +262,7 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
                 if current_top is None or top.key != current_top.key:
                     # an item of a part whose own heading the writer left out ("Phẩm chất chính trị …"
                     # straight after the letterhead): only later in the form, and only on a close match
-                    if top.key in used or cand.label_kind == "roman" or (
+                    if top.key in used or not cand.strong or cand.label_kind == "roman" or (
                             current_top is not None and top.order < current_top.order):
                         continue  # (a Roman number makes it a part in its own right: the old layouts)
                     score -= 8
