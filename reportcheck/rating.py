@@ -122,7 +122,9 @@ def _choose(group: list[Mention]) -> Mention | None:
     return written[-1] if written else None
 
 
-_POINTS_RE = re.compile(r"(?<![\d.,])(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:/\s*100\s*)?(?:diem|points?)\b")
+# "74/100", "85 điểm", "85/100 điểm", "85 points" — never the denominator of an item's "22/30 điểm"
+_POINTS_RE = re.compile(r"(?<![\d.,/])(?<!/ )(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:/\s*100\b\s*(?:diem|points?)?|(?:diem|points?)\b)")
+_OUT_OF_RE = re.compile(r"(?<![\d.,/])\d{1,3}(?:[.,]\d{1,2})?\s*/\s*(\d{1,3})\b")
 
 
 def _points(analysis: Analysis, indices: list[int]) -> float | None:
@@ -133,6 +135,9 @@ def _points(analysis: Analysis, indices: list[int]) -> float | None:
             continue
         for m in _POINTS_RE.finditer(text):
             value = float(m.group(1).replace(",", "."))
+            out_of = _OUT_OF_RE.match(text, m.start())
+            if out_of and out_of.group(1) != "100":
+                continue  # an item's share ("tự chấm 22/30 điểm"), not the total
             if 0 < value <= 100:
                 return value
     return None

@@ -42,3 +42,31 @@ def test_underlined_level_inline():
 def test_points_out_of_100():
     r = rating(["Tự chấm điểm: 86/100 điểm", "Tự xếp loại: Hoàn thành tốt nhiệm vụ"])
     assert r.points == 86 and r.party == "good"
+
+
+def test_points_total_not_an_items_share():
+    """'(tự chấm 22/30 điểm)' is one item's score; the total is the '/100' figure, with or without 'điểm'."""
+    head = HEAD[:4] + ["1. Về chính trị tư tưởng (tự chấm 22/30 điểm)", "Làm việc tốt."] + HEAD[5:]
+    r = analyse(doc_from_lines(head + ["Tổng điểm tự chấm: 74/100.", "Xếp loại đảng viên: Hoàn thành tốt nhiệm vụ."])).rating
+    assert r.points == 74
+    r = analyse(doc_from_lines(head + ["Xếp loại đảng viên: Hoàn thành tốt nhiệm vụ."])).rating
+    assert r.points is None
+
+
+def test_english_performance_wording():
+    r = rating(["1. Rating as a civil servant: Good performance of tasks.",
+                "2. Rating as a Party member: Excellent performance of tasks."])
+    assert (r.party, r.civil_servant) == ("excellent", "good")
+
+
+@pytest.mark.parametrize("points,level,fires", [(74, "excellent", True), (92, "excellent", False),
+                                                (65, "good", True), (70, "good", False), (49, "complete", True)])
+def test_points_band_of_the_2025_scale(points, level, fires):
+    """QĐ 366: excellent from 90 points, good from 70, completed from 50 (RC402, case points_band)."""
+    from reportcheck.pipeline import check_analysis
+    words = {"excellent": "Hoàn thành xuất sắc nhiệm vụ", "good": "Hoàn thành tốt nhiệm vụ", "complete": "Hoàn thành nhiệm vụ"}
+    head = [line.replace("Năm 2024", "Năm 2025") for line in HEAD]
+    a = analyse(doc_from_lines(head + [f"Tổng điểm tự chấm: {points}/100 điểm.", f"Xếp loại đảng viên: {words[level]}."]))
+    assert a.form == "2025" and a.rating.points == points
+    cases = [dict(f.extra).get("case") for f in check_analysis(a).findings if f.rule == "rating-inconsistent"]
+    assert ("points_band" in cases) is fires

@@ -29,6 +29,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from hashlib import blake2b
+from itertools import compress
 from typing import Iterable
 
 import numpy as np
@@ -383,23 +384,25 @@ def prepare(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.
     """:func:`analyse`, then build the units with their alignment strings."""
     an = an or analyse(tk, cfg, bp_shingles, bp_units)
     nu = tk.n_units
-    bounds = np.searchsorted(an.sh_unit, np.arange(nu + 1))
+    bounds = np.searchsorted(an.sh_unit, np.arange(nu + 1)).tolist()
     keys = tk.unit_keys.tolist()
     mass = an.mass.tolist()
     n_bp = an.n_bp.tolist()
     wts = an.weights.tolist()
-    ids = tk.ids
+    u_tok = tk.u_tok.tolist()
+    u_len = tk.u_len.tolist()
+    all_toks = folded(tk.ids.tolist())  # the document's folded tokens, sliced per unit below
+    own = (~an.tok_bp).tolist() if len(an.tok_bp) else []
     units: list[Unit] = []
     content_w = 0.0
     empty = an.sh_hash[0:0]
     for ui in range(nu):
-        s, k = int(tk.u_tok[ui]), int(tk.u_len[ui])
+        s, k = u_tok[ui], u_len[ui]
         m = mass[ui]
         if m:
-            toks = folded(ids[s:s + k].tolist())
+            toks = all_toks[s:s + k]
             if n_bp[ui]:
-                bp = an.tok_bp[s:s + k].tolist()
-                content = " ".join(t for t, b in zip(toks, bp) if not b)
+                content = " ".join(compress(toks, own[s:s + k]))
             else:
                 content = " ".join(toks)
             sh = an.sh_hash[bounds[ui]: bounds[ui + 1]]
