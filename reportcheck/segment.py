@@ -207,6 +207,7 @@ class Match:
     node: Node
     score: float
     implied: bool = False  # an item matched without its part's heading (see _match_pass)
+    also: tuple[str, ...] = ()  # section ids of a second part the same heading names ("4, 5. Giải trình …; trách nhiệm …")
 
 
 def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: list[Candidate] | None = None) -> list[Match]:
@@ -222,7 +223,37 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
     tops = _fill_slots([n for n in rubric.nodes if n.depth == 1], cands, matched, 0, n_paras)
     if tops:
         matched = _match_pass(rubric, cands, {m.cand.index: m.node for m in tops})
-    return _by_numbering(rubric, cands, matched)
+    return _joined_parts(rubric, cands, _by_numbering(rubric, cands, matched))
+
+
+def _joined_parts(rubric: Rubric, cands: list[Candidate], matched: list[Match]) -> list[Match]:
+    """One heading for two parts of the form ("4, 5. Giải trình vấn đề được gợi ý; trách nhiệm của tập thể,
+    cá nhân"): each ";"-separated half closely matches a different part that nothing else matched. The
+    heading opens the first part and covers the second too."""
+    used = {m.node.key for m in matched}
+    taken = {m.cand.index for m in matched}
+    out = list(matched)
+    for cand in cands:
+        if cand.index in taken or not cand.strong or ";" not in cand.head:
+            continue
+        halves = [fold(h).strip(" .:-") for h in cand.head.split(";") if count_words(h) >= 2]
+        if len(halves) < 2:
+            continue
+        picks: list[Node] = []
+        for half in halves:
+            scored = [(_node_score(half, n), n.order, n) for n in rubric.nodes
+                      if n.depth == 1 and n.key not in used and all(n.key != p.key for p in picks)]
+            best = max(scored, default=None, key=lambda t: (t[0], -t[1]))
+            if best is None or best[0] < 85:
+                break
+            picks.append(best[2])
+        else:
+            picks.sort(key=lambda n: n.order)
+            also = tuple(sid for n in picks[1:] for sid in n.covers + n.covers_alone)
+            out.append(Match(cand, picks[0], 0.0, also=also))
+            used.update(n.key for n in picks)
+    out.sort(key=lambda m: m.cand.index)
+    return out
 
 
 def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) -> list[Match]:
@@ -430,7 +461,7 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
     for i, m in enumerate(matches):
         end = n - 1
         for later in matches[i + 1:]:
-            if not _is_descendant(rubric, later.node, m.node):
+            if not _is_descendant(rubric, later.node, m.node) and not _nested_by_label(m, later):
                 end = later.cand.index - 1
                 break
         spans[m.node.key] = (m.cand.index, end, m)
@@ -465,6 +496,10 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
             and not is_form_line(paras[i].text)
             and (owner.get(i) is None or owner[i].key in chosen_keys or not _covers_other(owner[i], sid))
         )
+        if not body:  # the part's items name other topics only ("a) chính trị, b) đạo đức, c) kỷ luật"
+            # for a heading that also lists working style): the part's text as a whole speaks for it
+            body = tuple(i for s in chosen for i in range(s[0], s[1] + 1)
+                         if (i not in analysis.headings or analysis.heading_rest.get(i)) and not is_form_line(paras[i].text))
         first = min(s[0] for s in chosen)
         last = max([first, *body])
         lead = chosen[0][2]
@@ -496,7 +531,7 @@ def _covers(match: Match, rubric: Rubric | None = None) -> tuple[str, ...]:
     A part heading whose sub-items hold such a group ("I. Ưu điểm: tư tưởng, đạo đức, lối sống, kỷ luật")
     names its topics in its short continuation too.
     """
-    covers = match.node.covers
+    covers = match.node.covers + match.also
     cues = _cues()
     within = set(covers)
     text = match.cand.head_fold
@@ -545,6 +580,19 @@ def _section_ids(rubric: Rubric) -> list[str]:
             if sid not in seen:
                 seen.append(sid)
     return seen
+
+
+_LABEL_DEPTH = {"part": 0, "roman": 0, "arabic": 1, "letter": 2, "bullet": 3}
+
+
+def _nested_by_label(head: Match, later: Match) -> bool:
+    """``later`` is an item numbered one level below the item ``head`` in the writer's own scheme ("2. Kết
+    quả thực hiện nhiệm vụ" then "a) Kết quả của đơn vị do bản thân lãnh đạo"): the writer put it inside.
+    Never a part of the form (a part is not inside an item, whatever letters the writer numbers parts with)."""
+    if head.node.depth < 2 or later.node.depth < head.node.depth:
+        return False
+    a, b = _LABEL_DEPTH.get(head.cand.label_kind or ""), _LABEL_DEPTH.get(later.cand.label_kind or "")
+    return a is not None and b is not None and a >= 1 and b > a
 
 
 def _is_descendant(rubric: Rubric, node: Node, ancestor: Node) -> bool:
