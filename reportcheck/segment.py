@@ -496,16 +496,16 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
             and not is_form_line(paras[i].text)
             and (owner.get(i) is None or owner[i].key in chosen_keys or not _covers_other(owner[i], sid))
         )
+        lead = chosen[0][2]
+        nodes_cover = _covers(lead, rubric) or lead.node.covers_alone
+        if sid in lead.node.covers_alone and not body and _has_matched_child(rubric, lead.node.key, matched_keys):
+            continue  # "II. Hạn chế … và nguyên nhân" whose sub-items hold only the limitations
         if not body:  # the part's items name other topics only ("a) chính trị, b) đạo đức, c) kỷ luật"
             # for a heading that also lists working style): the part's text as a whole speaks for it
             body = tuple(i for s in chosen for i in range(s[0], s[1] + 1)
                          if (i not in analysis.headings or analysis.heading_rest.get(i)) and not is_form_line(paras[i].text))
         first = min(s[0] for s in chosen)
         last = max([first, *body])
-        lead = chosen[0][2]
-        nodes_cover = _covers(lead, rubric) or lead.node.covers_alone
-        if sid in lead.node.covers_alone and not body and _has_matched_child(rubric, lead.node.key, matched_keys):
-            continue  # "II. Hạn chế … và nguyên nhân" whose sub-items hold only the limitations
         sections[sid] = Section(
             id=sid, present=True, heading=lead.cand.head, first=first, last=last,
             words=sum(count_words(analysis.para_body(i)) for i in body),
