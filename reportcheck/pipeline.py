@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .detect import (
-    detect_language, detect_markers, detect_member, detect_parent_unit, detect_variant, detect_year, form_from_year,
+    detect_language, detect_leader_post, detect_markers, detect_member, detect_parent_unit, detect_variant, detect_year, form_from_year,
 )
 from .model import Analysis, Document, Finding, SEVERITY_ORDER
 from .annotate import annotate
@@ -93,7 +93,10 @@ def analyse(doc: Document) -> Analysis:
     a.form_evidence = evidence
     cands = [c for c in (candidate(p) for p in doc.paragraphs) if c is not None]
     form = form or form_from_year(a.year)
+    marked_kind = kind
     form, kind = _choose_layout(doc, form, kind, cands)
+    if kind == "member" and marked_kind is None and form in ("2019", "legacy") and detect_leader_post(doc):
+        kind = "leader"  # one form for all before 2023: the post in the header tells a leader
     a.form, a.kind = form, kind
     rubric = rubric_for(form if form != "unknown" else "2023", kind, detect_variant(doc))
     segment(a, rubric, cands)

@@ -651,6 +651,8 @@ def _content_fallback(analysis: Analysis, rubric: Rubric) -> None:
         if start is None:
             continue
         inside = _spans_of(analysis, rubric, spec.get("within_parts", ()))
+        # nothing above the first part counts (the preamble: "Căn cứ … kiểm điểm năm 2021 …")
+        start = max(start, min(analysis.headings, default=0))
         for p in paras[start:]:
             owner = analysis.paragraph_section.get(p.index)
             if owner in not_within or (within and owner not in within

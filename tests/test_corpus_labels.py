@@ -20,13 +20,10 @@ CORPUS = Path(__file__).resolve().parent.parent / "corpora"
 LABELLED = load_labels(CORPUS, "dev")
 
 KNOWN = {
-    "e_09_giam_doc_cong_ty_cap_nuoc": "a 2019 report (one form for all) by a director: nothing in the text marks a leader form",
-    "t_23_hieu_truong_thcs_2022": "a 2019 report by a principal: nothing in the text marks a leader form",
     "e_13_khuyen_nong_mau_cu": "legacy layout: part III is optional in the legacy rubric, the writer counts it missing",
     "f_07_cong_nhan_cao_su_binh_phuoc": "A/B/C parts with the old topics under them: read as the 2023 form, not the legacy layout",
     "h_16_pho_chu_tich_hoi_nong_dan_xa_thanh_ba_phu_tho": "A–E parts, no year: the form is not recognised",
     "g_14_pho_ban_tuyen_giao_ha_giang": "a 02B report without item I.6 (commitment): the writer does not count it missing",
-    "h_11_chu_ho_kinh_doanh_2c_an_giang": "2C report whose part III is written under an unforeseen heading",
 }
 
 
