@@ -36,10 +36,13 @@ def _circumstance(text: str) -> bool:
 
 
 def _list_intro(item: Item) -> bool:
-    """A short line announcing the list that follows, not a shortcoming itself."""
+    """A short line announcing the list that follows, not a shortcoming itself ("Trong lãnh đạo, quản lý")."""
     lex = lexicon()["cause"]
     patterns = lex.setdefault("_intro", [re.compile(p) for p in lex["list_intro"]])
     f = fold(item.text).strip()
+    if count_words(item.text) <= 8 and not f.endswith((".", ";")) and not re.search(r"\d", f) and \
+            f.startswith(("trong ", "ve ", "doi voi ", "tren linh vuc", "in ", "on ", "as a ", "regarding")):
+        return True  # a group heading inside the list
     return count_words(item.text) <= 12 and (f.endswith(":") or any(p.search(f) for p in patterns))
 
 
@@ -124,6 +127,7 @@ _ORDINALS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5
 _ORDINAL_RE = re.compile(
     r"\b(?:han che|khuyet diem|muc|noi dung|limitation|shortcoming|point|item)\s*(?:thu\s*|so\s*|no\.?\s*)?"
     r"(nhat|mot|hai|ba|tu|bon|nam|sau|\d)\b|\(\s*(\d)\s*\)|\b(first|second|third|fourth|fifth)\s+(?:limitation|shortcoming|point)"
+    r"|\b(?:han che|khuyet diem|muc|limitation|item)\s+([a-e])\)"  # "Đối với hạn chế a):"
 )
 
 
@@ -133,7 +137,10 @@ def _referenced(causes: list[Item]) -> set[int]:
     for c in causes:
         for m in _ORDINAL_RE.finditer(fold(c.text)):
             word = next(g for g in m.groups() if g)
-            out.add(int(word) if word.isdigit() else _ORDINALS[word])
+            if len(word) == 1 and word.isalpha():
+                out.add(ord(word) - ord("a") + 1)
+            else:
+                out.add(int(word) if word.isdigit() else _ORDINALS[word])
     return out
 
 
@@ -168,6 +175,9 @@ def _explained(text: str) -> bool:
     if is_cause(text):
         return True
     later = [s for s in _SENTENCE_SPLIT.split(text.strip())[1:] if count_words(s) >= 4]
+    head, colon, after = text.partition(":")
+    if colon and count_words(head) <= 15 and count_words(after) >= 3:
+        later.append(after)  # "Để 46 hộp thuốc hết hạn: tôi không sắp xếp kho theo …"
     return any(is_subjective(s) for s in later)
 
 

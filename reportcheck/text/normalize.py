@@ -44,6 +44,7 @@ _TRANS_TABLE = str.maketrans(_TRANSLATE)
 _TRANS_RE = re.compile("[" + re.escape("".join(_TRANSLATE)) + "]")  # text with none of them: no translate
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
 _SPACE_RE = re.compile(r"[ \r\n]+")
+_SPACE_RUN_RE = re.compile(r"[ \r\n]{2,}|[\r\n]")  # none: _SPACE_RE.sub(" ", s) would give s back
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -152,7 +153,9 @@ def normalize(text: str, *, collapse: bool = True) -> str:
     s = _CONTROL_RE.sub("", s)
     s = canonical_tones(s)
     if collapse:
-        s = _SPACE_RE.sub(" ", s).strip()
+        if _SPACE_RUN_RE.search(s):
+            s = _SPACE_RE.sub(" ", s)
+        s = s.strip()
     return s
 
 
@@ -190,7 +193,10 @@ def fold(text: str) -> str:
     s = unicodedata.normalize("NFC", text)
     if _TRANS_RE.search(s):
         s = s.translate(_TRANS_TABLE)
-    s = _SPACE_RE.sub(" ", _CONTROL_RE.sub("", s)).strip()
+    s = _CONTROL_RE.sub("", s)
+    if _SPACE_RUN_RE.search(s):
+        s = _SPACE_RE.sub(" ", s)
+    s = s.strip()
     if s.isascii():
         return s.lower()
     if "\u03a3" in s:  # capital sigma: its lower case depends on the letters around it (final sigma)
