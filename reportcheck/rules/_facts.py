@@ -75,7 +75,7 @@ def content_bigrams(text: str, strict: bool = False) -> set[str]:
 
     ``strict``: both syllables must be content syllables ("nộp chậm", not "của nhà").
     """
-    toks = [t for t in re.findall(r"\w+", lower(text)) if not t.isdigit()]
+    toks = [t for t in re.findall(r"\w+", lower(text)) if not t.isdigit() and len(t) > 1]  # ("centre's": no "s")
     keep = (lambda a, b: a not in _STOP_SYLL and b not in _STOP_SYLL) if strict else (
         lambda a, b: a not in _STOP_SYLL or b not in _STOP_SYLL)
     pairs = {fold(f"{a} {b}") for a, b in zip(toks, toks[1:]) if keep(a, b)}
