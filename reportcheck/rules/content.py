@@ -95,10 +95,20 @@ def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> 
     vague = ctx.thresholds["vague_line_words"]
     hedged = all(
         (has_phrase(fold(c), lex["hedges"]) or has_phrase(fold(c), lex["stock"]))
-        and count_words(c) <= vague and not re.search(r"\d", c)
+        and count_words(_before_cause(c)) <= vague and not re.search(r"\d", c)
         for c in real
     )
     return hedged and words <= ctx.thresholds["vague_section_words"]
+
+
+_CAUSE_CUT = re.compile(r",?\s(?:(?:la|chu yeu|mot phan)\s)?(?:do|vi|boi|because|due to|as)\s")
+
+
+def _before_cause(text: str) -> str:
+    """A hedged line without the cause it gives ("Đôi lúc còn nóng vội khi giải thích, do bản thân chưa…"):
+    a stock shortcoming stays a stock shortcoming however its cause is worded."""
+    m = _CAUSE_CUT.search(fold(text))
+    return text[: m.start()] if m else text
 
 
 def _denial_patterns() -> list[re.Pattern]:
