@@ -409,10 +409,16 @@ def leader_items_thin(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
 
 
 def _particular(text: str, sid: str) -> bool:
-    """A fact: figures, dates, named outputs; for exemplary responsibility also named family conduct."""
+    """A fact: figures, dates, named outputs; for exemplary responsibility also named family conduct; for
+    innovation and leadership also a particular act of the writer's ("tôi đề xuất …", "I refused …")."""
     if is_concrete(text):
         return True
-    return sid == "exemplary" and has_phrase(fold(text), lexicon()["concrete"]["exemplary_facts"]) is not None
+    lex = lexicon()["concrete"]
+    if sid == "exemplary" and has_phrase(fold(text), lex["exemplary_facts"]) is not None:
+        return True
+    # a particular act of the writer's own with what it was about, not a slogan
+    return sid in ("innovation", "leadership") and count_words(text) >= 15 and \
+        has_phrase(fold(text), lex["leader_acts"]) is not None
 
 
 @rule("RC208")
