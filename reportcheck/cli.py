@@ -416,7 +416,8 @@ def cmd_audit(args) -> int:
     if args.html:
         from .emit.html import render_audit
 
-        write_output(args.html, render_audit(audit.results, audit.rows, lang), args.force)  # results: read one by one
+        write_output(args.html, render_audit(audit.results, audit.rows, lang, group_by=group_by),
+                     args.force)  # results: read one by one
     if args.csv or args.xlsx:
         from .emit.tabular import write_csv, write_xlsx
 

@@ -455,11 +455,11 @@ def _short_rating(level: str | None) -> Markup:
     return ui(key) if key in _UI else escape(level)
 
 
-def _rating_groups(rows: list[dict], lang: str = "vi") -> list[dict]:
+def _rating_groups(rows: list[dict], lang: str = "vi", group_by=DEFAULT_GROUP_BY) -> list[dict]:
     """The 20% cap per group of comparable members, grouped and judged exactly as RC501 does."""
     entries = [Entry.of_row(row) for row in rows]
     out = []
-    for key, idx in groups_of(entries, DEFAULT_GROUP_BY).items():
+    for key, idx in groups_of(entries, tuple(group_by)).items():
         c = Counter(entries[i].party for i in idx)
         exc, good = c["excellent"], c["good"]
         if good:
@@ -474,7 +474,8 @@ def _rating_groups(rows: list[dict], lang: str = "vi") -> list[dict]:
     return out
 
 
-def audit_view(results: list[Result], rows: list[dict], links: dict[str, str] | None = None) -> dict:
+def audit_view(results: list[Result], rows: list[dict], links: dict[str, str] | None = None,
+               group_by=DEFAULT_GROUP_BY) -> dict:
     links = links or {}
     by_file: dict[str, int] = {}
     embedded = []
@@ -534,7 +535,7 @@ def audit_view(results: list[Result], rows: list[dict], links: dict[str, str] | 
         "histogram": _histogram(scores),
         "rating_levels": [lab("rating", level) for level in RATING_LEVELS],
         "rating_dist": rating_dist,
-        "groups": _rating_groups(rows),
+        "groups": _rating_groups(rows, group_by=group_by),
         "cap": _pct(RATING_CAP),
         "rows": table,
         "embedded": embedded,
@@ -581,10 +582,10 @@ def render_report(result: Result, lang: str = "vi") -> str:
 
 
 def render_audit(results: list[Result], rows: list[dict], lang: str = "vi",
-                 links: dict[str, str] | None = None) -> str:
+                 links: dict[str, str] | None = None, group_by=DEFAULT_GROUP_BY) -> str:
     """A sortable dashboard of many reports; each row links to ``links[file]`` when
     given, else to the report's full view embedded below (``#r-<n>``, n = 1-based
-    position in ``results``)."""
+    position in ``results``). ``group_by``: the groups of the 20% table, as the audit's RC501."""
     lang = _check_lang(lang)
-    view = audit_view(results, rows, links)
+    view = audit_view(results, rows, links, group_by)
     return _env().get_template("audit.html.j2").render(v=view, lang=lang)
