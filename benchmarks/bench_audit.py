@@ -137,7 +137,7 @@ def cpu_seconds(parent_only: bool = False) -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def one(n: int, jobs: int, seed: int, workdir: Path | None) -> dict:
+def one(n: int, jobs: int, seed: int, workdir: Path | None, prepare_only: bool = False) -> dict:
     """Generate, archive and audit ``n`` reports; the figures as a dict."""
     from reportcheck.audit import run_audit
     from reportcheck.registry import Selection
@@ -157,17 +157,23 @@ def one(n: int, jobs: int, seed: int, workdir: Path | None) -> dict:
             kinds_file.write_text(json.dumps(kinds), encoding="utf-8")
             out["generate_s"] = time.perf_counter() - t0
         if not kept.is_file():
+            part = root / "unit-2023.part.db"  # renamed once complete: an interrupted run is redone
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{part}{suffix}").unlink(missing_ok=True)
             t0 = time.perf_counter()
-            arch = run_audit([str(root / "2023")], archive=kept, year=2023, peers=False, jobs=jobs, progress=False,
+            arch = run_audit([str(root / "2023")], archive=part, year=2023, peers=False, jobs=jobs, progress=False,
                              selection=Selection.make(ignore=["RC5"]), commit_every=None)
             out["archive_add_s"] = time.perf_counter() - t0
             out["archive_errors"] = len(arch.errors)
             del arch
+            with sqlite3.connect(part) as con:  # everything in the main file
+                con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            con.close()
+            os.replace(part, kept)
         else:
             out["archive_add_s"] = None
-        with sqlite3.connect(kept) as con:  # everything in the main file before it is copied
-            con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        con.close()
+        if prepare_only:
+            return out
         for suffix in ("", "-wal", "-shm"):  # every audit starts from the prior year's archive alone
             Path(f"{db}{suffix}").unlink(missing_ok=True)
         shutil.copyfile(kept, db)
@@ -219,13 +225,21 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--workdir", help="keep the generated reports and the archive here (reused by the next run)")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--prepare", action="store_true",
+                    help="with --workdir: only generate the reports and the prior year's archive of each size")
     args = ap.parse_args()
     from reportcheck.audit import default_jobs
 
     jobs = args.jobs or default_jobs()
     workdir = Path(args.workdir).resolve() if args.workdir else None
     if args.one:
-        print(json.dumps(one(args.one, jobs, args.seed, workdir)))
+        print(json.dumps(one(args.one, jobs, args.seed, workdir, args.prepare)))
+        return
+    if args.prepare:
+        if workdir is None:
+            sys.exit("--prepare needs --workdir")
+        for n in args.sizes:
+            print(json.dumps(one(n, jobs, args.seed, workdir, prepare_only=True)), flush=True)
         return
     print(f"## audit of N generated reports with an archive of the prior year ({jobs} processes, {os.cpu_count()} cores)\n")
     print(f"{'N':>7} {'gen s':>6} {'arch s':>7} {'audit s':>8} {'rep/s':>6} {'CPU ms':>7}  {'read':>6} {'index':>6} "
