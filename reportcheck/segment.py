@@ -188,12 +188,12 @@ def _named_topics(head_fold: str) -> frozenset[str]:
                      if phrase_pattern(tuple(words), prefix=True).search(head_fold))
 
 
-def _listed_score(head_fold: str, node: Node) -> float:
+def _listed_score(named: frozenset[str], node: Node) -> float:
     """A heading that lists two or more topics of one group ("3. Quy tụ, đoàn kết; đổi mới, dám nghĩ dám
-    làm; nêu gương của bản thân và gia đình") stands for the group's items however it is worded."""
+    làm; nêu gương của bản thân và gia đình") stands for the group's items however it is worded.
+    ``named``: the topics the heading names (:func:`_named_topics`)."""
     if not node.covers:
         return 0.0
-    named = _named_topics(head_fold)
     for group in _cues()["heading_topic_groups"].values():
         listed = named & set(group)
         if len(listed) >= 2 and set(node.covers) <= listed:
@@ -271,10 +271,14 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
             current, current_top = node, _top(rubric, node)
             continue
         best: tuple[float, Node, bool] | None = None
+        named = _named_topics(cand.head_fold)
+        listing = len(named) >= 2
         for node in rubric.nodes:
             if node.key in used:
                 continue
-            base = max(node_score(cand, node), _listed_score(cand.head_fold, node))
+            base = node_score(cand, node)
+            if listing:
+                base = max(base, _listed_score(named, node))
             if base <= 0:
                 continue
             score = base
