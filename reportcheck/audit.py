@@ -43,7 +43,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 from operator import attrgetter
@@ -229,7 +229,10 @@ def _analyse_job(job: tuple[str, str]) -> tuple:
     path, role = job
     try:
         a = analyse(read_document(path))
+        from .reuse.index import PackedParagraphs
+
         doc = index_doc(a, "reference" if role == "reference" else "peer")
+        doc = replace(doc, paragraphs=PackedParagraphs(doc.paragraphs))  # the parent keeps every report's text
         return ("ok", path, None if role == "reference" else _pack(a), doc, a.member, a.year)
     except Exception as exc:  # noqa: BLE001 — one bad file never stops a 40,000-report run
         return _error_tuple(path, exc)

@@ -42,6 +42,7 @@ import math
 import multiprocessing as mp
 import os
 import tempfile
+import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,12 +58,53 @@ from .units import Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sort
 ROLES = ("prior", "peer", "reference", "boilerplate")
 
 
+class PackedParagraphs:
+    """The ``paragraphs`` of an :class:`IndexDoc` kept as compressed JSON (about 4 KB a report
+    instead of about 33 KB of Python strings and tuples): an index over a large audit holds
+    every report's text in memory. Read back, whole, each time it is iterated."""
+
+    __slots__ = ("_blob",)
+
+    def __init__(self, paragraphs: Iterable[tuple[int, str, str | None]] = (), *, blob: bytes | None = None):
+        if blob is None:
+            text = json.dumps([list(p) for p in paragraphs], ensure_ascii=False, separators=(",", ":"))
+            blob = zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+        self._blob = blob
+
+    def unpack(self) -> tuple[tuple[int, str, str | None], ...]:
+        return tuple(map(tuple, json.loads(zlib.decompress(self._blob).decode("utf-8", "surrogatepass"))))
+
+    def __iter__(self):
+        return iter(self.unpack())
+
+    def __len__(self) -> int:
+        return len(self.unpack())
+
+    def __getitem__(self, i):
+        return self.unpack()[i]
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, PackedParagraphs):
+            return self._blob == other._blob or self.unpack() == other.unpack()
+        return isinstance(other, tuple) and self.unpack() == other
+
+    def __hash__(self) -> int:
+        return hash(self.unpack())
+
+    def __reduce__(self):
+        return _packed_paragraphs, (self._blob,)
+
+
+def _packed_paragraphs(blob: bytes) -> PackedParagraphs:
+    return PackedParagraphs(blob=blob)
+
+
 @dataclass(frozen=True)
 class IndexDoc:
     """A report as the index sees it."""
 
     id: str  # file path or archive key
-    paragraphs: tuple[tuple[int, str, str | None], ...]  # (paragraph index, normalised text, section id)
+    paragraphs: tuple[tuple[int, str, str | None], ...] | PackedParagraphs  # (paragraph index, normalised text, section id)
     member: str | None = None
     year: int | None = None
     role: str = "peer"  # "prior" | "peer" | "reference" | "boilerplate"
