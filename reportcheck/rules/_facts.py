@@ -112,13 +112,16 @@ def is_cause(text: str) -> bool:
 
 
 _CLAUSE_SPLIT = re.compile(r"[;,.:]|\s-\s")
+# words that fold onto a subjective cue but mean something else: "chủ quản" (governing body) ≠ "chủ quan"
+_FALSE_FRIENDS = re.compile(r"chủ\s+quản|chủ quãn")
 
 
 def is_subjective(text: str) -> bool:
     """A cause that is the writer's own: a subjective cue in a clause whose subject is not someone else."""
     lex = lexicon()
     third = lex["subjective"]["third_party"]
-    for sentence in re.split(r"[.;!?]", lower(text)):
+    text = _FALSE_FRIENDS.sub(" ", lower(text))  # "cơ quan chủ quản" folds to "chu quan" too
+    for sentence in re.split(r"[.;!?]", text):
         person = phrase_pattern(tuple(lex["subjective"]["first_person"])).search(sentence)
         if person and phrase_pattern(tuple(lex["subjective"]["fault"])).search(sentence, person.end()):
             return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
