@@ -31,6 +31,10 @@ def _cfg() -> dict:
         "|".join(r"(?<!\w)" + re.escape(ph) + r"(?!\w)" for ph, _ in phrases)
     )
     cfg["_level_of"] = dict(phrases)
+    boxed = sorted(((ph, level) for level, items in cfg.get("levels_boxed", {}).items() for ph in items),
+                   key=lambda x: -len(x[0]))
+    cfg["_boxed_re"] = re.compile("|".join(r"(?<!\w)" + re.escape(ph) + r"(?!\w)" for ph, _ in boxed)) if boxed else None
+    cfg["_boxed_of"] = dict(boxed)
     return cfg
 
 
@@ -101,6 +105,14 @@ def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
             is_emph = (p.bold and not all(paras[j].bold for j in indices)) or any(m.group(0) in e for e in emph)
             out.append(Mention(i, m.start(), cfg["_level_of"][m.group(0)], _mark_near(text, m.start(), m.end(), cfg),
                                is_emph, cur))
+        if cfg["_boxed_re"] is not None and not any(m.paragraph == i for m in out):
+            # "[ ] Excellent [x] Good [ ] Completed": short names count only where every one has its box
+            short = [(m, _mark_near(text, m.start(), m.end(), cfg)) for m in cfg["_boxed_re"].finditer(text)]
+            if len(short) >= 2 and all(mark != "none" for _, mark in short):
+                for m, mark in short:
+                    found = _label_in(text[: m.start()], cfg)
+                    out.append(Mention(i, m.start(), cfg["_boxed_of"][m.group(0)], mark, False,
+                                       found[1] if found else label))
         found = _label_in(text, cfg)
         if found:
             label = found[1]
@@ -164,10 +176,20 @@ def read_rating(analysis: Analysis) -> SelfRating:
         party = civil
         civil = None
     points_scope = scope + [p.index for p in paras if p.index not in scope and "tu cham" in fold(p.text)]
+    points = _points(analysis, points_scope)
     where = party or civil
+    level = party.level if party else None
+    if level is None and points is not None and analysis.form == "2025":
+        # QĐ 366 rates by points: "Tổng điểm tự chấm: 79/100" with no level written is a self-rating of
+        # the level the points reach (the other conditions of "excellent" are the rules' business)
+        level = next(lv for floor, lv in POINT_BANDS if points >= floor)
     return SelfRating(
-        party=party.level if party else None,
+        party=level,
         civil_servant=civil.level if civil else None,
-        points=_points(analysis, points_scope),
-        paragraph=where.paragraph if where else None,
+        points=points,
+        paragraph=where.paragraph if where else (sec.first if sec else None),
     )
+
+
+# QĐ 366-QĐ/TW (2025, 100-point scale): excellent from 90 points, good from 70, completed from 50
+POINT_BANDS = ((90, "excellent"), (70, "good"), (50, "complete"), (0, "not_complete"))

@@ -228,15 +228,15 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
 
 def _joined_parts(rubric: Rubric, cands: list[Candidate], matched: list[Match]) -> list[Match]:
     """One heading for two parts of the form ("4, 5. Giải trình vấn đề được gợi ý; trách nhiệm của tập thể,
-    cá nhân"): each ";"-separated half closely matches a different part that nothing else matched. The
-    heading opens the first part and covers the second too."""
+    cá nhân"): each half (split at ";" or "và") closely matches a different part that nothing else
+    matched. The heading opens the first part and covers the second too."""
     used = {m.node.key for m in matched}
     taken = {m.cand.index for m in matched}
     out = list(matched)
     for cand in cands:
-        if cand.index in taken or not cand.strong or ";" not in cand.head:
+        if cand.index in taken or not cand.strong:
             continue
-        halves = [fold(h).strip(" .:-") for h in cand.head.split(";") if count_words(h) >= 2]
+        halves = [fold(h).strip(" .:-") for h in re.split(r";|\s(?:và|and)\s", cand.head) if count_words(h) >= 2]
         if len(halves) < 2:
             continue
         picks: list[Node] = []
@@ -381,7 +381,9 @@ def _fill_slots(siblings: list[Node], cands: list[Candidate], matched: list[Matc
     pos = {n.key: i for i, n in enumerate(siblings)}
     used = {m.node.key for m in matched}
     taken = {m.cand.index for m in matched}
-    known = sorted((m for m in matched if m.node.key in pos and lo <= m.cand.index < hi and m.score > 0),
+    # anchors: parts recognised by their wording, or by a number that is the form's own for them
+    known = sorted((m for m in matched if m.node.key in pos and lo <= m.cand.index < hi and (
+                    m.score > 0 or (_ordinal(m.cand.label) is not None and _ordinal(m.cand.label) == _ordinal(m.node.label)))),
                    key=lambda m: m.cand.index)
     if not known:
         return []

@@ -70,3 +70,18 @@ def test_points_band_of_the_2025_scale(points, level, fires):
     assert a.form == "2025" and a.rating.points == points
     cases = [dict(f.extra).get("case") for f in check_analysis(a).findings if f.rule == "rating-inconsistent"]
     assert ("points_band" in cases) is fires
+
+
+def test_short_english_names_only_next_to_boxes():
+    r = rating(["Civil-servant / employee classification: [ ] Excellent [x] Good [ ] Completed [ ] Not completed",
+                "Party member classification: [x] Excellent [ ] Good [ ] Completed [ ] Not completed"])
+    assert (r.party, r.civil_servant) == ("excellent", "good")
+    assert rating(["My work this year was good and my colleagues completed theirs."]).party is None
+
+
+def test_points_alone_rate_by_the_2025_bands():
+    """QĐ 366 rates by points: a 2025 report giving only '79/100' has rated itself 'good'; not before 2025."""
+    head = [line.replace("Năm 2024", "Năm 2025") for line in HEAD]
+    r = analyse(doc_from_lines(head + ["Tổng điểm tự chấm: 79/100 điểm."])).rating
+    assert (r.points, r.party) == (79, "good")
+    assert rating(["Tổng điểm tự chấm: 79/100 điểm."]).party is None  # 2024: the 2023 form has no points

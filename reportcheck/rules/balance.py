@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from ..annotate import has_phrase, lexicon
 from ..model import Analysis, Finding
+from ..rating import POINT_BANDS  # QĐ 366: excellent from 90 points, good from 70, completed from 50
 from ..registry import Context, label, rule
 from ..text.normalize import count_words, fold, lower
 from ._facts import is_concrete, section_items
@@ -199,8 +200,6 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
                       "the party rating is above the civil-servant rating", r.paragraph, None, "party_above_civil")
 
 
-# QĐ 366-QĐ/TW (2025, 100-point scale): excellent from 90 points, good from 70, completed from 50
-_POINT_BANDS = ((90, "excellent"), (70, "good"), (50, "complete"), (0, "not_complete"))
 
 
 def _points_band(analysis: Analysis) -> str | None:
@@ -208,7 +207,7 @@ def _points_band(analysis: Analysis) -> str | None:
     points = analysis.rating.points
     if points is None or analysis.form != "2025":
         return None
-    return next(level for floor, level in _POINT_BANDS if points >= floor)
+    return next(level for floor, level in POINT_BANDS if points >= floor)
 
 
 def _falls_on_writer(analysis: Analysis, text: str) -> bool:
