@@ -135,23 +135,26 @@ def form_from_year(year: int | None) -> str | None:
 _NAME_RE = re.compile(r"(?:ho va ten|ho ten|full name|name)\s*:\s*", re.I)
 
 
-# a leadership or management post in the "Chức vụ chính quyền:" line of the header
-_POST_LINE_RE = re.compile(r"^(?:chuc vu chinh quyen|chuc vu(?! dang)(?! doan the)|position|post|job title)\s*[:.]\s*")
+# a leadership or management post in the "Chức vụ chính quyền:" line of the header. Matched with the
+# diacritics: folded, "trưởng ban" and "(điểm) trường bản" are the same letters.
+_POST_LINE_RE = re.compile(r"^\s*(?:chức vụ chính quyền|chức vụ(?! đảng)(?! đoàn thể)|position|post|job title)\s*[:.]\s*")
 _LEADER_POST_RE = re.compile(
-    r"\b(?:chu tich|tong giam doc|giam doc|truong phong|hieu truong|chanh van phong|chanh an|chanh thanh tra|"
-    r"vien truong|truong khoa|hat truong|doi truong|chi huy truong|truong ban|tram truong|truong tram|chi cuc truong|"
-    r"cuc truong|quan doc|truong cong an|ke toan truong|thu truong|director|head of|chairman|chairwoman|chair of|"
-    r"principal|commander|chief)\b")
+    r"(?<!\w)(?:chủ tịch|tổng giám đốc|giám đốc|trưởng phòng|hiệu trưởng|chánh văn phòng|chánh án|chánh thanh tra|"
+    r"viện trưởng|trưởng khoa|hạt trưởng|đội trưởng|chỉ huy trưởng|trưởng ban|trạm trưởng|trưởng trạm|chi cục trưởng|"
+    r"cục trưởng|quản đốc|trưởng công an|kế toán trưởng|thủ trưởng|director|head of|chairman|chairwoman|chair of|"
+    r"principal|commander|chief)(?!\w)")
 
 
 def detect_leader_post(doc: Document) -> bool:
     """The header names a leadership or management post ("Chức vụ chính quyền: Phó Giám đốc …")."""
     for p in doc.paragraphs[:25]:
-        f = fold(p.text)
-        m = _POST_LINE_RE.match(f)
-        post = f[m.end(): m.end() + 80] if m else ""
+        low = p.text.lower()
+        m = _POST_LINE_RE.match(low)
+        if not m:
+            continue
+        post = low[m.end(): m.end() + 80]
         # a cooperative is outside the political system: its director writes as a member
-        if m and _LEADER_POST_RE.search(post) and not re.search(r"\b(hop tac xa|htx|cooperative)\b", post):
+        if _LEADER_POST_RE.search(post) and not re.search(r"(?<!\w)(hợp tác xã|htx|cooperative)(?!\w)", post):
             return True
     return False
 
