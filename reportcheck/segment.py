@@ -659,8 +659,15 @@ def _content_fallback(analysis: Analysis, rubric: Rubric) -> None:
         inside = _spans_of(analysis, rubric, spec.get("within_parts", ()))
         # nothing above the first part counts (the preamble: "Căn cứ … kiểm điểm năm 2021 …")
         start = max(start, min(analysis.headings, default=0))
+        strict = spec.get("strict_within", {})
         for p in paras[start:]:
             owner = analysis.paragraph_section.get(p.index)
+            if owner in strict:
+                found = _cue_hits(fold(analysis.para_body(p.index)), spec["cues"])
+                if len(found) >= strict[owner]:
+                    hits |= found
+                    where.append(p.index)
+                continue
             if owner in not_within or (within and owner not in within
                                        and not (owner is None and any(a <= p.index < b for a, b in inside))):
                 continue
