@@ -167,3 +167,18 @@ def test_rule_example(example: dict, tmp_path: Path) -> None:
             f"{example['rule']} fired but should not: {example['note']}\n"
             + "\n".join(f"  {f.message.vi} | {f.evidence}" for f in fired)
         )
+
+
+@pytest.mark.parametrize("text,own", [
+    ("Phần mềm thay đổi, tôi chưa được tập huấn.", False),
+    ("Bản thân chưa được cử đi bồi dưỡng nghiệp vụ.", False),
+    ("Tôi bị ốm phải nghỉ hai tuần.", False),
+    ("Cơ quan chủ quản cấp kinh phí chậm.", False),
+    ("Tôi chưa chủ động học phần mềm mới.", True),
+    ("Bản thân chưa sắp xếp thời gian hợp lý.", True),
+])
+def test_own_cause_is_not_the_passive(text: str, own: bool) -> None:
+    """What was not given to the writer ("chưa được tập huấn") or happened to them ("bị ốm") is not their fault."""
+    from reportcheck.rules._facts import is_subjective
+
+    assert is_subjective(text) is own

@@ -112,6 +112,9 @@ def is_cause(text: str) -> bool:
 
 
 _CLAUSE_SPLIT = re.compile(r"[;,.:]|\s-\s")
+# "chưa được", "không được", "bị": the passive — what was not given to or happened to the writer
+_PASSIVE = re.compile(r"\s+(?:được|bị|có điều kiện|kịp được)\b")
+_PASSIVE_FOLDED = re.compile(r"\s+(?:duoc|bi)\b")
 # words that fold onto a subjective cue but mean something else: "chủ quản" (governing body) ≠ "chủ quan"
 _FALSE_FRIENDS = re.compile(r"chủ\s+quản|chủ quãn")
 
@@ -123,14 +126,19 @@ def is_subjective(text: str) -> bool:
     text = _FALSE_FRIENDS.sub(" ", lower(text))  # "cơ quan chủ quản" folds to "chu quan" too
     for sentence in re.split(r"[.;!?]", text):
         person = phrase_pattern(tuple(lex["subjective"]["first_person"])).search(sentence)
-        if person and phrase_pattern(tuple(lex["subjective"]["fault"])).search(sentence, person.end()):
-            return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
+        if not person:
+            continue
+        for fault in phrase_pattern(tuple(lex["subjective"]["fault"])).finditer(sentence, person.end()):
+            if not _PASSIVE.match(sentence, fault.end()):
+                return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
     for clause in _CLAUSE_SPLIT.split(fold(text)):
         cue = has_phrase(clause, lex["subjective"]["phrases"])
         if cue is None:
             continue
-        before = clause[: clause.find(cue)]
-        if has_phrase(before, third) is None:
+        at = clause.find(cue)
+        if _PASSIVE_FOLDED.match(clause, at + len(cue)):
+            continue  # "bản thân chưa được tập huấn": something not given to the writer, not the writer's fault
+        if has_phrase(clause[:at], third) is None:
             return True
     return False
 
