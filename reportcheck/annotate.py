@@ -175,13 +175,23 @@ def deadline_spans(text_fold: str) -> list[tuple[int, int, str]]:
 def classify(text: str, section: str | None) -> str:
     """Role of a sentence: classifier scores + a log-prior from its section."""
     model = role_model()
-    priors = section_priors()
-    prior = priors.get(section or "", priors.get("default", {}))
     if model is None:
+        priors = section_priors()
+        prior = priors.get(section or "", priors.get("default", {}))
         return max(ROLES, key=lambda r: prior.get(r, 0.0))
     s = model.scores(text)
+    lp = _log_prior(section)
+    return max(model.classes, key=lambda r: s[r] + lp[r])
+
+
+@lru_cache(maxsize=256)
+def _log_prior(section: str | None) -> dict[str, float]:
+    """weight * log(prior) of each role in ``section`` (computed once per section, not per sentence)."""
+    model = role_model()
+    priors = section_priors()
+    prior = priors.get(section or "", priors.get("default", {}))
     weight = priors.get("weight", 1.0)
-    return max(model.classes, key=lambda r: s[r] + weight * math.log(prior.get(r, 0.05)))
+    return {r: weight * math.log(prior.get(r, 0.05)) for r in model.classes}
 
 
 def annotate(analysis: Analysis) -> None:

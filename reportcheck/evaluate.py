@@ -79,12 +79,15 @@ def evaluate(corpus: Path, split: str | None = None) -> dict:
     sections, verdict, ratings = Counts(), {"right": 0, "total": 0}, {"right": 0, "total": 0}
     kinds = {"right": 0, "total": 0}
     forms = {"right": 0, "total": 0}
+    by_author: dict[str, Counts] = {}
     for item in labelled:
         result = check_document(read_document(item.path))
         fired = {f.rule for f in result.findings}
         expected = set(item.expect.get("findings", []))
+        author = by_author.setdefault(str(item.meta.get("author", "?")), Counts())
         for n in rule_names:
             per_rule[n].add(n in expected, n in fired, item.name)
+            author.add(n in expected, n in fired, f"{item.name}:{n}")
         a = result.analysis
         missing_expected = set(item.expect.get("missing", []))
         missing_got = {f.section for f in result.findings if f.rule == "missing-section"}
@@ -103,7 +106,7 @@ def evaluate(corpus: Path, split: str | None = None) -> dict:
         forms["total"] += 1
         forms["right"] += a.form == str(item.meta.get("form"))
     return {"reports": len(labelled), "rules": per_rule, "missing_sections": sections, "verdict": verdict,
-            "ratings": ratings, "kinds": kinds, "forms": forms}
+            "ratings": ratings, "kinds": kinds, "forms": forms, "authors": dict(sorted(by_author.items()))}
 
 
 def _fmt(x: float | None) -> str:
@@ -124,6 +127,10 @@ def render(report: dict, verbose: bool = False) -> str:
         v = report[key]
         acc = v["right"] / v["total"] if v["total"] else 0
         lines.append(f"{key} accuracy: {v['right']}/{v['total']} = {acc:.2f}")
+    if len(report.get("authors", {})) > 1:  # how the rules hold up across the hands that wrote the reports
+        lines += ["", f"{'writer (all rules)':<36} {'TP':>3} {'FP':>3} {'FN':>3}  precision  recall"]
+        for name, c in report["authors"].items():
+            lines.append(f"{name:<36} {c.tp:>3} {c.fp:>3} {c.fn:>3}    {_fmt(c.precision)}    {_fmt(c.recall)}")
     return "\n".join(lines) + "\n"
 
 

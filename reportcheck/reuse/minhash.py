@@ -14,6 +14,8 @@ memory is 12 bytes per (row, band), and nothing is a Python dict.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from .units import mix64
@@ -57,6 +59,7 @@ class MinHasher:
         return out
 
 
+@lru_cache(maxsize=64)
 def optimal_bands(threshold: float, num_perm: int, fp_weight: float = 0.3, fn_weight: float = 0.7) -> tuple[int, int]:
     """(bands, rows) minimising weighted false-positive / false-negative areas (as datasketch does)."""
 

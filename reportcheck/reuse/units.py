@@ -39,6 +39,7 @@ from reportcheck.text.normalize import fold, normalize
 from .config import ReuseConfig
 
 _SENT_END_RE = re.compile(r"(?<=[.!?;…])\s+")
+_SENT_SPLIT_RE = re.compile(r"((?<=[.!?;…])\s+)")  # the same, kept in the split
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 _DIGIT_RE = re.compile(r"\d")
 _K = np.uint64(0x100000001B3)  # polynomial base for shingles
@@ -235,8 +236,14 @@ def tokenize(paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig
         if not unicodedata.is_normalized("NFC", text):
             text = normalize(text)
         para_text[pidx] = text
-        for a, b in _sentence_spans(text):
-            raw = findall(text, a, b)
+        # the sentences (what _sentence_spans gives): split at their ends, offsets added up
+        pieces = _SENT_SPLIT_RE.split(text)
+        b = 0
+        for k, piece in enumerate(pieces):
+            a, b = b, b + len(piece)
+            if k % 2 or not piece:  # a separator, or nothing between two
+                continue
+            raw = findall(piece)
             if not raw:
                 continue
             if len(raw) <= maxu:

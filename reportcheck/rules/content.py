@@ -111,6 +111,15 @@ def _before_cause(text: str) -> str:
     return text[: m.start()] if m else text
 
 
+_CAUSE_OPEN = re.compile(r"(?:nguyen nhan(?: chu yeu)?(?: la)?|,?\s(?:(?:la|chu yeu|mot phan)\s)?(?:do|vi|boi)|because|due to)\s")
+
+
+def _cause_part(text: str) -> str:
+    """The cause a limitation gives itself, from its marker on ("…, do tôi chưa …" -> "tôi chưa …"); "" if none."""
+    m = _CAUSE_OPEN.search(fold(text))
+    return text[m.end():] if m else ""
+
+
 def _denial_patterns() -> list[re.Pattern]:
     lex = lexicon()["shortcoming_none"]
     if "_denials" not in lex:
@@ -298,7 +307,10 @@ def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     limits = section_items(analysis, "limitations")
     if limits and _token_shortcomings(analysis, limits, ctx):
         return  # nothing admitted, so nothing to find causes for: RC201 says it
-    if any(is_subjective(c.text) for c in causes) or _subjective_heading_with_text(analysis):
+    # causes given inside the limitations ("…; nguyên nhân là tôi chưa …") count too: only their cause part
+    inline = [_cause_part(it.text) for it in _limitation_items(analysis)]
+    if any(is_subjective(c.text) for c in causes) or any(is_subjective(t) for t in inline if t) or \
+            _subjective_heading_with_text(analysis):
         return
     yield ctx.finding("RC203", section="causes", paragraph=causes[0].paragraph,
                       evidence=" ".join(c.text for c in causes)[:300],
