@@ -185,7 +185,7 @@ def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Findi
                               extra={"scope": "item"})
 
 
-_SENTENCE_SPLIT = re.compile(r"(?<=[.;!?])\s+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def _explained(text: str) -> bool:
@@ -193,11 +193,22 @@ def _explained(text: str) -> bool:
     sentence that is the writer's own failing ("… gây 5 lần sự cố. Tôi còn ngại va chạm với các hộ.")."""
     if is_cause(text):
         return True
-    later = [s for s in _SENTENCE_SPLIT.split(text.strip())[1:] if count_words(s) >= 4]
     head, colon, after = text.partition(":")
-    if colon and count_words(head) <= 15 and count_words(after) >= 3:
-        later.append(after)  # "Để 46 hộp thuốc hết hạn: tôi không sắp xếp kho theo …"
-    return any(is_subjective(s) for s in later)
+    if colon and count_words(head) <= 15 and count_words(after) >= 3 and is_subjective(after):
+        return True  # "Để 46 hộp thuốc hết hạn: tôi không sắp xếp kho theo …"
+    # a later sentence or clause that gives a reason of the writer's own ("… gây 5 lần sự cố. Tôi còn ngại va
+    # chạm với các hộ."); a later clause that is another failing ("; tôi ít phát biểu") is not a cause
+    # A sentence after the first explains it when it is an own failing; a clause after ";" only when it
+    # gives an attitude or habit (";" as often joins a second failing).
+    reasons = lexicon()["subjective"]["reasons"]
+    sentences = [s for s in _SENTENCE_END.split(text.strip()) if count_words(s) >= 1]
+    for k, sentence in enumerate(sentences):
+        clauses = [c for c in sentence.split(";") if count_words(c) >= 4]
+        if k > 0 and clauses and is_subjective(clauses[0]):
+            return True
+        if any(has_phrase(fold(c), reasons) for c in clauses[1:]):
+            return True
+    return False
 
 
 def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx: Context) -> list[bool] | None:
