@@ -272,6 +272,10 @@ def _topic_lead(text: str) -> str | None:
     if sep and count_words(lead) <= 12 and fold(lead).startswith(_TOPIC_LEADS):
         return lead
     f = fold(text)
+    # "Về chuyên cần, vào mùa tra hạt …" / "Riêng về khảo sát giá đất, …": a short lead closed by a comma
+    m = re.match(r"^(?:rieng\s+)?(?:ve|doi voi|as for|regarding)\s+[^,;:]{3,60},", f)
+    if m and count_words(text[: m.end()]) <= 8:
+        return text[: m.end() - 1]
     m = _SUBJECT_CAUSE.search(f)
     if m and 2 <= count_words(f[: m.start()]) <= 14 and not f.startswith(("nguyen nhan", "cause", "the cause", "the reason")):
         return text[: m.start()]
