@@ -25,8 +25,13 @@ def _recognised(analysis: Analysis) -> bool:
 
 
 def is_empty_template(analysis: Analysis, ctx: Context) -> tuple[int, int]:
-    """(empty parts, parts with a heading) among the body parts of the form."""
-    parts = [s for s in analysis.sections.values() if s.matched_by != "content" and s.id not in _BODY_EXCLUDED]
+    """(empty parts, parts with a heading) among the body parts of the form — counted by heading, so that one
+    line under "1. Phẩm chất chính trị, đạo đức, lối sống, kỷ luật, tác phong" is one filled part, not five."""
+    by_heading: dict = {}
+    for s in analysis.sections.values():
+        if s.matched_by != "content" and s.id not in _BODY_EXCLUDED:
+            by_heading.setdefault((s.node, s.first), s)
+    parts = list(by_heading.values())
     empty = [s for s in parts if s.words < ctx.thresholds["empty_section_words"]]
     return len(empty), len(parts)
 
