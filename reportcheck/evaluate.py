@@ -91,7 +91,7 @@ def evaluate(corpus: Path, split: str | None = None) -> dict:
         a = result.analysis
         missing_expected = set(item.expect.get("missing", []))
         missing_got = {f.section for f in result.findings if f.rule == "missing-section"}
-        for sid in missing_expected | missing_got:
+        for sid in sorted(missing_expected | missing_got):
             sections.add(sid in missing_expected, sid in missing_got, f"{item.name}:{sid}")
         verdict["total"] += 1
         verdict["right"] += result.verdict == item.expect.get("verdict")

@@ -26,7 +26,7 @@ def _limitation_items(analysis: Analysis) -> list[Item]:
     same = causes is not None and lim.node == causes.node
     if same:  # "II. Hạn chế, khuyết điểm và nguyên nhân" without sub-items: drop the cause sentences
         items = [it for it in items if not _starts_as_cause(it.text) and not _circumstance(it.text)]
-    return [it for it in items if count_words(it.text) >= 3 and not _remediated(it) and not _list_intro(it)]
+    return [it for it in items if count_words(it.text) >= 3 and not _remediated(it, analysis.year) and not _list_intro(it)]
 
 
 def _circumstance(text: str) -> bool:
@@ -46,9 +46,13 @@ def _list_intro(item: Item) -> bool:
     return count_words(item.text) <= 12 and (f.endswith(":") or any(p.search(f) for p in patterns))
 
 
-def _remediated(item: Item) -> bool:
-    """An entry that reports an earlier shortcoming as remedied, not a current one."""
-    return has_phrase(fold(item.text), lexicon()["cause"]["remediated"]) is not None
+def _remediated(item: Item, year: int | None = None) -> bool:
+    """An entry that reports an earlier shortcoming as remedied, not a current one ("Kỳ kiểm điểm năm 2022
+    chỉ ra … Năm 2023 thôn đã phối hợp …": part III written inside part II)."""
+    f = fold(item.text)
+    if has_phrase(f, lexicon()["cause"]["remediated"]) is not None:
+        return True
+    return year is not None and re.search(rf"\bkiem diem (?:nam )?{year - 1}\b|\b(?:review|reviewed) (?:in )?{year - 1}\b", f) is not None
 
 
 def _starts_as_cause(text: str) -> bool:
