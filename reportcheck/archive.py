@@ -117,6 +117,13 @@ def _sha256(doc: Document) -> str:
         return hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
 
 
+def result_json(result: Result) -> str:
+    """A result as the archive stores it."""
+    from .emit.jsonout import result_dict
+
+    return _dumps(result_dict(result))
+
+
 def record_of(item: Result | Analysis, year: int | None = None, unit: str | None = None) -> dict:
     """The archive row of a checked (``Result``) or analysed report; ``year``/``unit`` override
     what the header says. Pure (no database): the audit's workers build rows in parallel."""
@@ -331,11 +338,13 @@ class Archive:
 
     def set_result(self, file: str, year: int, result: Result) -> None:
         """Replace the stored result of (file, year)."""
-        from .emit.jsonout import result_dict
+        self.set_result_json(file, year, result_json(result))
 
+    def set_result_json(self, file: str, year: int, text: str) -> None:
+        """:meth:`set_result` with the result already as stored (:func:`result_json`)."""
         with self.transaction():
             self._conn.execute("UPDATE reports SET result = ?, updated_at = ? WHERE file = ? AND year = ?",
-                               (_dumps(result_dict(result)), _now(), file, year))
+                               (text, _now(), file, year))
 
     # -- reads ----------------------------------------------------------------------
     def _rows(self, where: str, params: tuple, order: str, order_params: tuple = ()) -> list[ArchivedReport]:

@@ -201,7 +201,11 @@ class ResultStore(Sequence):
 
     def replace(self, i: int, result: Result) -> None:
         """Keep the new findings, scores, verdict and extras of report ``i`` (its analysis is unchanged)."""
-        self._items[i] = (self._items[i][0], self._spool.add(_pack_outcome(result)))
+        self.set_outcome(i, _pack_outcome(result))
+
+    def set_outcome(self, i: int, outcome: bytes) -> None:
+        """:meth:`replace` with the outcome already packed (``_pack_outcome``)."""
+        self._items[i] = (self._items[i][0], self._spool.add(outcome))
 
 
 @dataclass
@@ -471,7 +475,7 @@ def run_audit(
     # 5. unit-level rules over the whole run
     t0 = time.perf_counter()
     store = ResultStore(spool, done)
-    unit_findings = _unit_rules(store, rows, entries, selection, thr, group_by, archive if record else None)
+    unit_findings = _unit_rules(store, rows, entries, selection, thr, group_by, archive if record else None, jobs)
     timings["unit"] = time.perf_counter() - t0
     return AuditResult(store, sorted(rows, key=rank_key), errors, unit_findings, not_recorded, timings)
 
@@ -526,10 +530,27 @@ def _check_all(st: _State, jobs: int, show: bool, commit_every: int | None, erro
     return done, rows, entries, not_recorded
 
 
-def _unit_rules(store: ResultStore, rows: list[dict], entries: list[Entry], selection: Selection, thr: dict,
-                group_by: Sequence[str], archive: str | None) -> list[UnitFinding]:
-    from .archive import Archive
+_UNIT: tuple | None = None  # (store, added findings, thresholds, archive json wanted) for the re-scoring workers
+
+
+def _rescore_job(i: int) -> tuple:
+    """Report ``i`` with the unit-level findings added (in a worker): its new packed outcome, row and
+    archive JSON. (The parent records them: the workers only read the run's spool.)"""
+    from .archive import result_json
     from .scoring import score
+
+    store, added, thr, want_json = _UNIT
+    res = store[i]
+    res.findings = sorted(res.findings + added[i], key=Finding.sort_key)
+    res.scores, res.verdict = score(res.analysis, res.findings, Context(thresholds=thr))
+    return (i, _pack_outcome(res), row_for(res), res.analysis.document.path,
+            result_json(res) if want_json else None)
+
+
+def _unit_rules(store: ResultStore, rows: list[dict], entries: list[Entry], selection: Selection, thr: dict,
+                group_by: Sequence[str], archive: str | None, jobs: int = 1) -> list[UnitFinding]:
+    global _UNIT
+    from .archive import Archive
 
     ctx = Context(thresholds=thr, extras={"group_by": tuple(group_by)})
     found: list[UnitFinding] = []
@@ -543,17 +564,24 @@ def _unit_rules(store: ResultStore, rows: list[dict], entries: list[Entry], sele
                 added.setdefault(i, []).append(f)
     if not added:
         return found
-    with ExitStack() as stack:
-        arc = None
-        if archive:  # the stored results of the reports concerned, in one transaction
-            arc = stack.enter_context(Archive(archive))
-            stack.enter_context(arc.transaction())
-        for i in sorted(added):  # one report decompressed at a time
-            res = store[i]
-            res.findings = sorted(res.findings + added[i], key=Finding.sort_key)
-            res.scores, res.verdict = score(res.analysis, res.findings, Context(thresholds=thr))
-            store.replace(i, res)
-            rows[i] = {**row_for(res), "unit": rows[i]["unit"]}
-            if arc is not None and entries[i].year is not None:
-                arc.set_result(res.analysis.document.path, entries[i].year, res)
+    # the reports concerned re-scored in forked workers (one report decompressed at a time in each),
+    # recorded here in order; what exists now is kept out of the workers' collector
+    _UNIT = (store, added, thr, bool(archive))
+    gc.freeze()
+    rescored = _map(_rescore_job, sorted(added), jobs, _NoBar(), fork_only=True)
+    try:
+        with ExitStack() as stack:
+            arc = None
+            for i, outcome, row, path, text in rescored:
+                if archive and arc is None:  # the stored results, in one transaction; opened once the
+                    arc = stack.enter_context(Archive(archive))  # workers are forked: never shared with them
+                    stack.enter_context(arc.transaction())
+                store.set_outcome(i, outcome)
+                rows[i] = {**row, "unit": rows[i]["unit"]}
+                if arc is not None and entries[i].year is not None:
+                    arc.set_result_json(path, entries[i].year, text)
+    finally:
+        rescored.close()
+        gc.unfreeze()
+        _UNIT = None
     return found
