@@ -144,6 +144,8 @@ def reuse_for(analysis: Analysis, index, prior: Analysis | None, *, roles: tuple
     reuse: dict = {"prior": None, "peers": [], "references": []}
     if index is None:
         return reuse
+    if prior is None and not roles:
+        return reuse
     own = index_doc(analysis, "peer")
     feats = index.features(own)  # the report tokenized once, for its prior and its peers
     if prior is not None:
