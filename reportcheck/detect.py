@@ -63,7 +63,7 @@ def detect_year(doc: Document) -> int | None:
     head = [fold(p.text) for p in doc.paragraphs[: markers()["head_paragraphs"]]]
     for line in head:
         m = _YEAR_TITLE.match(line.strip(" .:()-"))
-        if m:
+        if m and len(line.split()) <= 4:  # a subtitle "Năm 2024", not a sentence "Năm 2024 chi bộ góp ý …"
             return int(m.group(1))
     for line in head:
         m = _YEAR_REVIEW.search(line)
