@@ -243,7 +243,7 @@ def main() -> None:
         return
     print(f"## audit of N generated reports with an archive of the prior year ({jobs} processes, {os.cpu_count()} cores)\n")
     print(f"{'N':>7} {'gen s':>6} {'arch s':>7} {'audit s':>8} {'rep/s':>6} {'CPU ms':>7}  {'read':>6} {'index':>6} "
-          f"{'check':>6} {'unit':>5}  {'RSS own':>8} {'RSS kid':>8} {'sum':>7} {'PSS':>7}  {'db MB':>6}")
+          f"{'check':>6} {'unit':>5}  {'RSS own':>8} {'RSS kid':>8} {'sum':>7} {'PSS':>7}  {'db MB':>6}  {'parent':>6}  {'load':>9}")
     results = []
     for n in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(n), "--jobs", str(jobs), "--seed", str(args.seed)]
@@ -261,13 +261,15 @@ def main() -> None:
               f"{r['reports'] / r['audit_s']:>6.1f} {1000 * r['cpu_s'] / r['reports']:>7.1f}  "
               f"{st['read']:>6.1f} {st['index']:>6.1f} {st['check']:>6.1f} "
               f"{st['unit']:>5.1f}  {r['rss_self_mb']:>8.0f} {r['rss_children_mb']:>8.0f} "
-              f"{r['rss_self_mb'] + r['rss_children_mb']:>7.0f} {r['pss_peak_mb']:>7.0f}  {r['archive_mb']:>6.0f}",
+              f"{r['rss_self_mb'] + r['rss_children_mb']:>7.0f} {r['pss_peak_mb']:>7.0f}  {r['archive_mb']:>6.0f}  "
+              f"{1000 * r['cpu_parent_s'] / r['reports']:>6.1f}  {r['load'][0]:>4.1f}/{r['load'][3]:>4.1f}",
               flush=True)
     print("\n(seconds; 'arch s' = keeping the 2023 reports in the archive, not part of the audit; 'CPU ms' = CPU "
           "time of the audit (all processes) per report, which other load on the machine does not inflate; memory in MB: "
           "RSS own/kid = ru_maxrss of this process / of its largest child, sum = both (over-counts the pages a "
           "forked worker shares with its parent), PSS = sampled peak of the proportional set size summed over the "
-          "process and all its workers)\n")
+          "process and all its workers; 'parent' = CPU ms/report of the audit's own process (the rest is its workers); "
+          "'load' = 1-minute load average when the audit started / ended (other work on the machine slows the wall time))\n")
     print(f"{'N':>7}  {'planted kind':<20} {'found':>13}")
     for r in results:
         for kind, (hit, total) in sorted(r["found"].items()):
