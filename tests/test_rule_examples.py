@@ -176,6 +176,12 @@ def test_rule_example(example: dict, tmp_path: Path) -> None:
     ("Cơ quan chủ quản cấp kinh phí chậm.", False),
     ("Tôi chưa chủ động học phần mềm mới.", True),
     ("Bản thân chưa sắp xếp thời gian hợp lý.", True),
+    ("Tôi phải kiêm nhiệm thêm 12 vận động viên vì Bộ môn thiếu huấn luyện viên.", False),
+    ("Kế hoạch được Sở phê duyệt muộn nên tôi không thể nộp giáo án sớm hơn.", False),
+    ("I was not trained on the new forms; the guidance reached the province late.", False),
+    ("I had to cover the Head's work while she attended a course.", False),
+    ("Sổ theo dõi tôi ghi tay, không lập bảng nhắc hạn trên máy tính.", True),
+    ("I did not assign a second inspector to review the records.", True),
 ])
 def test_own_cause_is_not_the_passive(text: str, own: bool) -> None:
     """What was not given to the writer ("chưa được tập huấn") or happened to them ("bị ốm") is not their fault."""

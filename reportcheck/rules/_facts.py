@@ -115,6 +115,11 @@ _CLAUSE_SPLIT = re.compile(r"[;,.:]|\s-\s")
 # "chưa được", "không được", "bị": the passive — what was not given to or happened to the writer
 _PASSIVE = re.compile(r"\s+(?:được|bị|có điều kiện|kịp được)\b")
 _PASSIVE_FOLDED = re.compile(r"\s+(?:duoc|bi)\b")
+# "không thể", "chưa thể", "could not": what circumstances did not allow; "was not trained": the passive in English
+_UNABLE = re.compile(r"\s+(?:thể|kịp|được phép)\b|\s+(?:been\s+)?\w+ed\b(?<!\bneed)(?<!\bcheck)")
+_UNABLE_FOLDED = re.compile(r"\s+(?:the|kip)\b")
+# a clause that is not the writer's own failing any more: a reason, a consequence, another subject
+_OTHER_CLAUSE = re.compile(r"\s(?:vì|do|bởi|nên|vì vậy|do đó|dẫn đến|because|so|therefore|as|while|since)\s")
 # words that fold onto a subjective cue but mean something else: "chủ quản" (governing body) ≠ "chủ quan"
 _FALSE_FRIENDS = re.compile(r"chủ\s+quản|chủ quãn")
 
@@ -125,19 +130,22 @@ def is_subjective(text: str) -> bool:
     third = lex["subjective"]["third_party"]
     text = _FALSE_FRIENDS.sub(" ", lower(text))  # "cơ quan chủ quản" folds to "chu quan" too
     for sentence in re.split(r"[.;!?]", text):
-        person = phrase_pattern(tuple(lex["subjective"]["first_person"])).search(sentence)
-        if not person:
-            continue
-        for fault in phrase_pattern(tuple(lex["subjective"]["fault"])).finditer(sentence, person.end()):
-            if not _PASSIVE.match(sentence, fault.end()):
-                return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
+        for person in phrase_pattern(tuple(lex["subjective"]["first_person"])).finditer(sentence):
+            # the writer's own clause: up to the clause that gives a reason or a consequence
+            # ("tôi phải kiêm nhiệm thêm 12 vận động viên | vì Bộ môn thiếu huấn luyện viên")
+            stop = _OTHER_CLAUSE.search(sentence, person.end())
+            own = sentence[person.end(): stop.start() if stop else len(sentence)]
+            for fault in phrase_pattern(tuple(lex["subjective"]["fault"])).finditer(own):
+                if not (_PASSIVE.match(own, fault.end()) or _UNABLE.match(own, fault.end())):
+                    return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
     for clause in _CLAUSE_SPLIT.split(fold(text)):
         cue = has_phrase(clause, lex["subjective"]["phrases"])
         if cue is None:
             continue
         at = clause.find(cue)
-        if _PASSIVE_FOLDED.match(clause, at + len(cue)):
-            continue  # "bản thân chưa được tập huấn": something not given to the writer, not the writer's fault
+        after = at + len(cue)
+        if _PASSIVE_FOLDED.match(clause, after) or _UNABLE_FOLDED.match(clause, after) or _UNABLE.match(clause, after):
+            continue  # "bản thân chưa được tập huấn", "tôi không thể …": not given to or not possible for the writer
         if has_phrase(clause[:at], third) is None:
             return True
     return False
