@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 
@@ -220,7 +220,7 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
         cands = [c for c in (candidate(p) for p in paragraphs) if c is not None]
     matched = _match_pass(rubric, cands, {})
     n_paras = max((c.index for c in cands), default=0) + 1
-    tops = _fill_slots([n for n in rubric.nodes if n.depth == 1], cands, matched, 0, n_paras)
+    tops = _fill_slots([n for n in rubric.nodes if n.depth == 1], cands, matched, 0, n_paras, frozenset(rubric.required))
     if tops:
         matched = _match_pass(rubric, cands, {m.cand.index: m.node for m in tops})
     return _joined_parts(rubric, cands, _by_numbering(rubric, cands, matched))
@@ -361,19 +361,21 @@ def _by_numbering(rubric: Rubric, cands: list[Candidate], matched: list[Match]) 
     out = list(matched)
     tops = [n for n in rubric.nodes if n.depth == 1]
     n_paras = max((c.index for c in cands), default=0) + 1
-    out += _fill_slots(tops, cands, out, 0, n_paras)
+    required = frozenset(rubric.required)
+    out += _fill_slots(tops, cands, out, 0, n_paras, required)
     out.sort(key=lambda m: m.cand.index)
     top_matches = [m for m in out if m.node.depth == 1]
     for i, m in enumerate(top_matches):
         end = top_matches[i + 1].cand.index if i + 1 < len(top_matches) else n_paras
         children = rubric.children(m.node.key)
         if children:
-            out += _fill_slots(children, cands, out, m.cand.index + 1, end)
+            out += _fill_slots(children, cands, out, m.cand.index + 1, end, required)
     out.sort(key=lambda m: m.cand.index)
     return out
 
 
-def _fill_slots(siblings: list[Node], cands: list[Candidate], matched: list[Match], lo: int, hi: int) -> list[Match]:
+def _fill_slots(siblings: list[Node], cands: list[Candidate], matched: list[Match], lo: int, hi: int,
+                required: frozenset[str] = frozenset()) -> list[Match]:
     """Matches inferred for unrecognised, numbered headings in ``[lo, hi)`` among ``siblings`` (see above).
 
     Only the parts the form numbers count (an unnumbered alternative wording of a part is no slot)."""
@@ -428,8 +430,11 @@ def _fill_slots(siblings: list[Node], cands: list[Candidate], matched: list[Matc
                 if gap != 2 or on - op < 2 or c is not between[0]:
                     continue
                 target = pos[prev.node.key] + 1
-        elif target != len(siblings) - 1 or any(d.index > c.index for d in between):
-            continue  # after the last recognised part: only the form's last part, and only the last heading
+        elif any(d.index > c.index for d in between) or target >= len(siblings) or any(
+                n.key not in used and set(n.covers + n.covers_alone) & required for n in siblings[target + 1:]):
+            # after the last recognised part: only the last heading, and only for the form's last part that
+            # the report must have (parts after it are optional: 2C's commitment)
+            continue
         node = siblings[target]
         if node.key in used:
             continue
@@ -526,6 +531,11 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
             id="header", present=True, heading=None, first=0, last=first_top - 1,
             words=sum(count_words(paras[i].text) for i in header_idx), matched_by="content", body=header_idx,
         )
+    for sid, spec in _cues().get("stand_in", {}).items():
+        other = sections.get(spec["by"])
+        if sid in rubric.required and sid not in sections and other is not None and other.heading and \
+                any(w in fold(other.heading) for w in spec["words"]):
+            sections[sid] = replace(other, id=sid, matched_by="combined")
     analysis.sections = sections
     _assign_paragraphs(analysis, owner, rubric)
     _content_fallback(analysis, rubric)
