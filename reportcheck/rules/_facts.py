@@ -99,9 +99,9 @@ def answers(limitation: str, remedy: str) -> bool:
     return weight >= 3 and overlap(limitation, remedy) >= 0.5
 
 
-# ", do …" after a clause gives its cause ("… chậm chi trả, do hướng dẫn thay đổi"); without the comma
+# ", do …" / ". Do …" after a clause gives its cause ("… chậm chi trả, do hướng dẫn thay đổi"); without the comma
 # "do" is as often "by" ("lớp do trường mở"), which the marker list leaves to its "do + word" entries
-_COMMA_DO = re.compile(r"[,;]\s*(?:(?:nhung|va|chu yeu|mot phan|cung|phan lon)\s+)*(?:la\s+)?do\s+\w")
+_COMMA_DO = re.compile(r"[,;.]\s*(?:(?:nhung|va|chu yeu|mot phan|cung|phan lon)\s+)*(?:la\s+)?do\s+\w")
 
 
 def is_cause(text: str) -> bool:

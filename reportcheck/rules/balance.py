@@ -9,7 +9,7 @@ from ..annotate import has_phrase, lexicon
 from ..model import Analysis, Finding
 from ..rating import POINT_BANDS  # QĐ 366: excellent from 90 points, good from 70, completed from 50
 from ..registry import Context, label, rule
-from ..text.normalize import count_words, fold, lower
+from ..text.normalize import count_words, fold, lower, phrase_pattern
 from ._facts import is_concrete, section_items
 
 _RANK = {"not_complete": 0, "complete": 1, "good": 2, "excellent": 3}
@@ -210,6 +210,10 @@ def _points_band(analysis: Analysis) -> str | None:
     return next(level for floor, level in POINT_BANDS if points >= floor)
 
 
+# "có 1 vận động viên …", "một chiến sĩ …": a counted person is someone else
+_SOMEONE = re.compile(r"\b(?:mot|hai|ba|01|02|\d)\s+(?!thang|nam|ngay|lan|ky|tuan|gio|dot|vu)[a-z]{2,}\s+[a-z]{2,}")
+
+
 def _falls_on_writer(analysis: Analysis, text: str) -> bool:
     """The measure falls on whoever the rating is about.
 
@@ -228,7 +232,11 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
         return not (has_phrase(f, lex["ordinary_members"]) or has_phrase(f, lex["others"]))
     if has_phrase(f, lex["imposed"]):
         return False
-    if has_phrase(clause, lex["others"]) and not has_phrase(clause, lex["first_person"]):
+    # the subject is what comes before the measure: "nhân viên trực ca bị kỷ luật khiển trách, tôi nhận
+    # trách nhiệm …" is the clerk's measure, whoever is named after it
+    m = phrase_pattern(tuple(lex["phrases"])).search(clause)
+    subject = clause[: m.start()] if m else clause
+    if (has_phrase(subject, lex["others"]) or _SOMEONE.search(subject)) and not has_phrase(subject, lex["first_person"]):
         return False  # someone else's measure, and the writer is not its subject
     return has_phrase(f + " ", lex["self_markers"]) is not None
 
