@@ -353,10 +353,13 @@ def _by_numbering(rubric: Rubric, cands: list[Candidate], matched: list[Match]) 
     Between two recognised sibling parts whose typed numbers step as the form's parts do
     ("II" = part II and "IV" = part IV; or "B." = II and "D." = IV; or "2." = I.2 and "4." = I.4
     under part I), an unrecognised heading numbered in the same style stands for the part of the
-    form at its number: "III. Những việc đã sửa" between them is part III. The same holds for the
-    last part when its number follows the previous one's and one part of the form is left. Only
-    strong headings; a report that dropped a part and renumbered (the numbers then disagree with
-    the form's positions) is left alone. Applied to the top-level parts, then within each part.
+    form at its number: "III. Những việc đã sửa" between them is part III. The same holds before
+    the first recognised part when that one sits at the form's own number, and after the last one
+    when no part the report must have is left after the slot. Where one part of the form is missing
+    between two recognised ones and the writer put several numbered headings of their own there, the
+    first opens that part. Only strong headings; a report that dropped a part and renumbered (the
+    numbers then disagree with the form's positions) is left alone. Applied to the top-level parts,
+    then within each part.
     """
     out = list(matched)
     tops = [n for n in rubric.nodes if n.depth == 1]
