@@ -288,7 +288,8 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
                 if cand.label_kind == "roman" or (top_kind is not None and cand.label_kind == top_kind):
                     score += 5  # numbered as the form's parts, or as this writer numbers them
                 elif cand.label_kind in ("arabic", "letter", "bullet") and top_labels_roman:
-                    score -= 12
+                    # numbered as an item: more so once the report has shown how it numbers its parts
+                    score -= 20 if top_kind in ("roman", "part") else 12
                 if cand.label_kind == "roman" and node.label == cand.label:
                     score += 6  # and at the form's own number for this part
                 if current_top is not None and node.order < current_top.order:

@@ -97,10 +97,12 @@ def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> 
     if not real or words < ctx.thresholds["min_shortcoming_words"]:
         return True
     vague = ctx.thresholds["vague_line_words"]
+    # a clause that only gives the cause ("…; nguyên nhân do tính còn cả nể") does not make a stock line real
+    core = [c for c in real if not _starts_as_cause(c)] or real
     hedged = all(
         (has_phrase(fold(c), lex["hedges"]) or has_phrase(fold(c), lex["stock"]))
         and count_words(_before_cause(c)) <= vague and not re.search(r"\d", c)
-        for c in real
+        for c in core
     )
     return hedged and words <= ctx.thresholds["vague_section_words"]
 
