@@ -141,14 +141,21 @@ _POST_LINE_RE = re.compile(r"^\s*(?:chức vụ chính quyền|chức vụ(?! đ
 _LEADER_POST_RE = re.compile(
     r"(?<!\w)(?:chủ tịch|tổng giám đốc|giám đốc|trưởng phòng|hiệu trưởng|chánh văn phòng|chánh án|chánh thanh tra|"
     r"viện trưởng|trưởng khoa|hạt trưởng|đội trưởng|chỉ huy trưởng|trưởng ban|trạm trưởng|trưởng trạm|chi cục trưởng|"
-    r"cục trưởng|quản đốc|trưởng công an|kế toán trưởng|thủ trưởng|director|head of|chairman|chairwoman|chair of|"
-    r"principal|commander|chief)(?!\w)")
+    r"cục trưởng|quản đốc|trưởng công an|kế toán trưởng|thủ trưởng|chính trị viên|đồn trưởng|đoàn trưởng|"
+    r"director|head of|chairman|chairwoman|chair of|principal|commander|chief)(?!\w)")
+# a mass organisation's leader at district level or above ("Chức vụ đoàn thể: Phó Chủ tịch Thường trực Liên đoàn
+# Lao động huyện") holds a post in the political system; a grassroots union post ("Tổ trưởng công đoàn") does not
+_MASS_LINE_RE = re.compile(r"^\s*chức vụ đoàn thể\s*[:.]\s*")
+_MASS_LEADER_RE = re.compile(r"(?<!\w)(?:phó\s+)?chủ tịch(?!\w).*(?<!\w)(?:huyện|quận|thị xã|thành phố|tỉnh|thường trực)(?!\w)")
 
 
 def detect_leader_post(doc: Document) -> bool:
     """The header names a leadership or management post ("Chức vụ chính quyền: Phó Giám đốc …")."""
     for p in doc.paragraphs[:25]:
         low = p.text.lower()
+        mass = _MASS_LINE_RE.match(low)
+        if mass and _MASS_LEADER_RE.search(low[mass.end(): mass.end() + 100]):
+            return True
         m = _POST_LINE_RE.match(low)
         if not m:
             continue

@@ -1,4 +1,5 @@
 """Section detection on layouts the corpus does not cover: typed, bold, numbered by Word, English."""
+import pytest
 
 from reportcheck.pipeline import analyse
 
@@ -98,3 +99,20 @@ def test_collective_recognised_from_title():
     a = analyse(doc_from_lines(lines))
     assert a.kind == "collective"
     assert a.sections["principles"].present
+
+
+@pytest.mark.parametrize("lines,leader", [
+    (["Chức vụ chính quyền: Phó Giám đốc Bệnh viện, phụ trách chuyên môn"], True),
+    (["Chức vụ chính quyền: Chính trị viên Hải đội Biên phòng 2"], True),
+    (["Chức vụ chính quyền: Giáo viên, dạy lớp ghép tại điểm trường bản Nhú Ma"], False),  # trường bản ≠ trưởng ban
+    (["Chức vụ chính quyền: Giám đốc Hợp tác xã Nông nghiệp Mỹ Xương"], False),  # outside the political system
+    (["Chức vụ Đảng: Bí thư Chi bộ", "Chức vụ chính quyền: Không",
+      "Chức vụ đoàn thể: Phó Chủ tịch Thường trực Liên đoàn Lao động huyện Châu Thành"], True),
+    (["Chức vụ đoàn thể: Tổ trưởng tổ Công đoàn"], False),
+    (["Position: Deputy Director of the Provincial Centre"], True),
+])
+def test_leader_post_in_the_header(lines, leader):
+    """Before 2023 one form serves everyone: a leadership post in the header tells a leader (HD 21)."""
+    from reportcheck.detect import detect_leader_post
+
+    assert detect_leader_post(doc_from_lines(["BẢN KIỂM ĐIỂM CÁ NHÂN", "Họ và tên: Trần Văn B", *lines])) is leader
