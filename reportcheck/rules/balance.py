@@ -210,6 +210,7 @@ def _points_band(analysis: Analysis) -> str | None:
     return next(level for floor, level in POINT_BANDS if points >= floor)
 
 
+_ON_ME = re.compile(r"\bdoi voi (?:toi|ban than)\b|\b(?:khien trach|canh cao|ky luat|cach chuc) toi\b|\bagainst me\b|\bme a (?:reprimand|warning)")
 # "có 1 vận động viên …", "một chiến sĩ …": a counted person is someone else
 _SOMEONE = re.compile(r"\b(?:mot|hai|ba|01|02|\d)\s+(?!thang|nam|ngay|lan|ky|tuan|gio|dot|vu)[a-z]{2,}\s+[a-z]{2,}")
 
@@ -229,7 +230,11 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
     if analysis.kind == "collective":
         if has_phrase(f, lex["collective_leadership"]):
             return True
-        return not (has_phrase(f, lex["ordinary_members"]) or has_phrase(f, lex["others"]))
+        # a measure the collective imposed ("Đảng ủy thi hành kỷ luật khiển trách đối với đồng chí …") falls on
+        # someone it disciplined, not on itself, unless that someone is named as one of its leadership
+        return not (has_phrase(f, lex["ordinary_members"]) or has_phrase(f, lex["others"]) or has_phrase(f, lex["imposed"]))
+    if _ON_ME.search(f):
+        return True  # "Đảng ủy Sở thi hành kỷ luật khiển trách đối với tôi"
     if has_phrase(f, lex["imposed"]):
         return False
     # the subject is what comes before the measure: "nhân viên trực ca bị kỷ luật khiển trách, tôi nhận
