@@ -22,22 +22,26 @@ _COLLECTIVE_NODES = ("I.1", "I.2", "I.3", "I.4")
 _CRITERION_BOX_RE = re.compile(r"tu danh gia ve cap do|self-assessed level")
 
 
-def _fit(paragraphs, stem: str, cands: list[Candidate]) -> tuple[float, set[str]]:
+def _fit(paragraphs, stem: str, cands: list[Candidate], memo: dict | None = None) -> tuple[float, set[str]]:
     rubric = load_rubric(stem)
+    found = match_headings(paragraphs, rubric, cands)
+    if memo is not None:
+        memo[stem] = found  # segment() reuses the matches of the rubric finally chosen
     # items matched without their part's heading say little about which form this is
-    matches = [m for m in match_headings(paragraphs, rubric, cands) if not m.implied]
+    matches = [m for m in found if not m.implied]
     keys = {m.node.key for m in matches}
     score = sum(1.0 if (m.node.covers or m.node.covers_alone) else 0.5 for m in matches)
     return score, keys
 
 
-def _choose_layout(doc: Document, form: str | None, kind: str | None, cands: list[Candidate]) -> tuple[str, str]:
+def _choose_layout(doc: Document, form: str | None, kind: str | None, cands: list[Candidate],
+                   memo: dict | None = None) -> tuple[str, str]:
     """Pick form and kind from the headings when the report does not name them."""
     paras = doc.paragraphs
-    individual_score, individual_keys = _fit(paras, "2023-leader", cands)
-    legacy_score, _ = _fit(paras, "legacy", cands)
+    individual_score, individual_keys = _fit(paras, "2023-leader", cands, memo)
+    legacy_score, _ = _fit(paras, "legacy", cands, memo)
     if kind is None:
-        coll_score, coll_keys = _fit(paras, "collective", cands)
+        coll_score, coll_keys = _fit(paras, "collective", cands, memo)
         coll_items = len(set(_COLLECTIVE_NODES) & coll_keys)
         leader_items = len(set(_LEADER_NODES) & individual_keys)
         if coll_items >= 3 and coll_score > individual_score:
@@ -94,12 +98,13 @@ def analyse(doc: Document) -> Analysis:
     cands = [c for c in (candidate(p) for p in doc.paragraphs) if c is not None]
     form = form or form_from_year(a.year)
     marked_kind = kind
-    form, kind = _choose_layout(doc, form, kind, cands)
+    fitted: dict = {}
+    form, kind = _choose_layout(doc, form, kind, cands, fitted)
     if kind == "member" and marked_kind is None and form in ("2019", "legacy") and detect_leader_post(doc):
         kind = "leader"  # one form for all before 2023: the post in the header tells a leader
     a.form, a.kind = form, kind
     rubric = rubric_for(form if form != "unknown" else "2023", kind, detect_variant(doc))
-    segment(a, rubric, cands)
+    segment(a, rubric, cands, fitted.get(rubric.stem))
     if not a.headings:
         a.form = "unknown" if evidence is None else a.form
         a.kind = kind if evidence is not None else "unknown"

@@ -463,11 +463,15 @@ def _cue_hits(text_fold: str, cues: list[str]) -> set[str]:
     return {m.strip() for m in phrase_pattern(tuple(cues), prefix=True).findall(text_fold)}
 
 
-def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = None) -> None:
-    """Fill ``analysis.sections``, ``paragraph_section``, ``headings`` and ``heading_rest``."""
+def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = None,
+            matches: list[Match] | None = None) -> None:
+    """Fill ``analysis.sections``, ``paragraph_section``, ``headings`` and ``heading_rest``.
+
+    ``matches``: the headings already matched to this rubric with these candidates, if any."""
     paras = analysis.document.paragraphs
     n = len(paras)
-    matches = match_headings(paras, rubric, cands)
+    if matches is None:
+        matches = match_headings(paras, rubric, cands)
     analysis.rubric = rubric
     analysis.headings = {m.cand.index: m.node.key for m in matches}
     analysis.heading_rest = {m.cand.index: m.cand.rest for m in matches}

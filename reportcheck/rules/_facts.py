@@ -56,10 +56,11 @@ def _stem(token: str) -> str:
     return token
 
 
-def content_syllables(text: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def content_syllables(text: str) -> frozenset[str]:
     """Syllables (folded, English stemmed) that say what a sentence is about; the stop list is applied with diacritics."""
-    return {_stem(fold(t)) for t in re.findall(r"\w+", lower(text))
-            if len(t) > 1 and t not in _STOP_SYLL and not t.isdigit()}
+    return frozenset(_stem(fold(t)) for t in re.findall(r"\w+", lower(text))
+                     if len(t) > 1 and t not in _STOP_SYLL and not t.isdigit())
 
 
 def overlap(a: str, b: str) -> float:
@@ -70,7 +71,8 @@ def overlap(a: str, b: str) -> float:
     return len(sa & content_syllables(b)) / len(sa)
 
 
-def content_bigrams(text: str, strict: bool = False) -> set[str]:
+@lru_cache(maxsize=8192)
+def content_bigrams(text: str, strict: bool = False) -> frozenset[str]:
     """Pairs of adjacent syllables that say what a sentence is about (generic pairs removed), folded.
 
     ``strict``: both syllables must be content syllables ("nộp chậm", not "của nhà").
@@ -79,7 +81,7 @@ def content_bigrams(text: str, strict: bool = False) -> set[str]:
     keep = (lambda a, b: a not in _STOP_SYLL and b not in _STOP_SYLL) if strict else (
         lambda a, b: a not in _STOP_SYLL or b not in _STOP_SYLL)
     pairs = {fold(f"{a} {b}") for a, b in zip(toks, toks[1:]) if keep(a, b)}
-    return pairs - _generic_bigrams()
+    return frozenset(pairs - _generic_bigrams())
 
 
 @lru_cache(maxsize=1)
