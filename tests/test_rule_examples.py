@@ -188,3 +188,20 @@ def test_own_cause_is_not_the_passive(text: str, own: bool) -> None:
     from reportcheck.rules._facts import is_subjective
 
     assert is_subjective(text) is own
+
+
+@pytest.mark.parametrize("text,explained", [
+    ("Để 46 hộp thuốc hết hạn: tôi không sắp xếp kho theo nguyên tắc hết hạn trước xuất trước.", True),
+    ("Việc phát quang hành lang tuyến còn chậm, gây 5 lần sự cố. Tôi còn ngại va chạm với các hộ trồng keo.", True),
+    ("Còn chậm chi trả phụ cấp chống dịch, do hướng dẫn thanh toán thay đổi nhiều lần.", True),
+    ("Có 3 khiếu nại về diện tích đo đạc phải đo lại. Do đơn vị tư vấn đo đạc sai sót.", True),
+    ("Two fine decisions were annulled on appeal. Cause: I signed them without checking the evidence.", True),
+    # a second failing after ";" is not the first one's cause
+    ("Cập nhật ổ dịch lên hệ thống còn chậm 2 đến 3 ngày; trong sinh hoạt chi bộ tôi ít phát biểu góp ý.", False),
+    ("Chưa hoàn thành đề tài cơ sở đã đăng ký từ đầu năm.", False),
+])
+def test_a_limitation_that_gives_its_own_cause(text: str, explained: bool) -> None:
+    """RC202 reads a cause written inside the limitation: after a colon, a marker, or a later own-failing sentence."""
+    from reportcheck.rules.content import _explained
+
+    assert _explained(text) is explained
