@@ -182,6 +182,8 @@ def test_rule_example(example: dict, tmp_path: Path) -> None:
     ("I had to cover the Head's work while she attended a course.", False),
     ("Sổ theo dõi tôi ghi tay, không lập bảng nhắc hạn trên máy tính.", True),
     ("I did not assign a second inspector to review the records.", True),
+    ("I have not passed the chief-accountant exam I committed to.", True),  # present perfect, not passive
+    ("I have not been given access to the new system.", False),
 ])
 def test_own_cause_is_not_the_passive(text: str, own: bool) -> None:
     """What was not given to the writer ("chưa được tập huấn") or happened to them ("bị ốm") is not their fault."""

@@ -118,8 +118,10 @@ _CLAUSE_SPLIT = re.compile(r"[;,.:]|\s-\s")
 _PASSIVE = re.compile(r"\s+(?:được|bị|có điều kiện|kịp được)\b")
 _PASSIVE_FOLDED = re.compile(r"\s+(?:duoc|bi)\b")
 # "không thể", "chưa thể", "could not": what circumstances did not allow; "was not trained": the passive in English
-_UNABLE = re.compile(r"\s+(?:thể|kịp|được phép)\b|\s+(?:been\s+)?\w+ed\b(?<!\bneed)(?<!\bcheck)")
+_UNABLE = re.compile(r"\s+(?:thể|kịp|được phép)\b")
 _UNABLE_FOLDED = re.compile(r"\s+(?:the|kip)\b")
+# the English passive: "was not trained", "have not been given" (but "I have not passed" is the writer's own)
+_EN_PASSIVE = re.compile(r"\b(?:was|were|is|are|am)\s+not\s+\w+(?:ed|en|ght)\b|\bnot\s+been\s+\w+")
 # a clause that is not the writer's own failing any more: a reason, a consequence, another subject
 _OTHER_CLAUSE = re.compile(r"\s(?:vì|do|bởi|nên|vì vậy|do đó|dẫn đến|because|so|therefore|as|while|since)\s")
 # words that fold onto a subjective cue but mean something else: "chủ quản" (governing body) ≠ "chủ quan"
@@ -138,7 +140,8 @@ def is_subjective(text: str) -> bool:
             stop = _OTHER_CLAUSE.search(sentence, person.end())
             own = sentence[person.end(): stop.start() if stop else len(sentence)]
             for fault in phrase_pattern(tuple(lex["subjective"]["fault"])).finditer(own):
-                if not (_PASSIVE.match(own, fault.end()) or _UNABLE.match(own, fault.end())):
+                if not (_PASSIVE.match(own, fault.end()) or _UNABLE.match(own, fault.end())
+                        or _EN_PASSIVE.search(own, max(0, fault.start() - 5), fault.end() + 30)):
                     return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
     for clause in _CLAUSE_SPLIT.split(fold(text)):
         cue = has_phrase(clause, lex["subjective"]["phrases"])
@@ -146,7 +149,8 @@ def is_subjective(text: str) -> bool:
             continue
         at = clause.find(cue)
         after = at + len(cue)
-        if _PASSIVE_FOLDED.match(clause, after) or _UNABLE_FOLDED.match(clause, after) or _UNABLE.match(clause, after):
+        if _PASSIVE_FOLDED.match(clause, after) or _UNABLE_FOLDED.match(clause, after) or \
+                _EN_PASSIVE.search(clause, at, after + 30):
             continue  # "bản thân chưa được tập huấn", "tôi không thể …": not given to or not possible for the writer
         if has_phrase(clause[:at], third) is None:
             return True
