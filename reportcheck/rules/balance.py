@@ -224,9 +224,6 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
     ("thi hành kỷ luật 2 đảng viên")."""
     lex = lexicon()["discipline"]
     f = fold(text)
-    # the clause that states the measure says on whom it falls ("Một thư ký do tôi phụ trách làm thất lạc
-    # biên bản; đồng chí này bị khiển trách" is about the clerk)
-    clause = next((c for c in re.split(r"[;.]", f) if has_phrase(c, lex["phrases"])), f)
     if analysis.kind == "collective":
         if has_phrase(f, lex["collective_leadership"]):
             return True
@@ -237,8 +234,10 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
         return True  # "Đảng ủy Sở thi hành kỷ luật khiển trách đối với tôi"
     if has_phrase(f, lex["imposed"]):
         return False
-    # the subject is what comes before the measure: "nhân viên trực ca bị kỷ luật khiển trách, tôi nhận
-    # trách nhiệm …" is the clerk's measure, whoever is named after it
+    # the clause that states the measure says on whom it falls ("Một thư ký do tôi phụ trách làm thất lạc
+    # biên bản; đồng chí này bị khiển trách" is about the clerk), and its subject is what comes before the
+    # measure: "nhân viên trực ca bị kỷ luật khiển trách, tôi nhận trách nhiệm …" is the clerk's measure
+    clause = next((c for c in re.split(r"[;.]", f) if has_phrase(c, lex["phrases"])), f)
     m = phrase_pattern(tuple(lex["phrases"])).search(clause)
     subject = clause[: m.start()] if m else clause
     if (has_phrase(subject, lex["others"]) or _SOMEONE.search(subject)) and not has_phrase(subject, lex["first_person"]):
