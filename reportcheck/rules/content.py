@@ -25,8 +25,33 @@ def _limitation_items(analysis: Analysis) -> list[Item]:
     causes = analysis.sections.get("causes")
     same = causes is not None and lim.node == causes.node
     if same:  # "II. Hạn chế, khuyết điểm và nguyên nhân" without sub-items: drop the cause sentences
+        items = [it for it, part in _by_label(items) if part == "limitation"]
         items = [it for it in items if not _starts_as_cause(it.text) and not _circumstance(it.text)]
     return [it for it in items if count_words(it.text) >= 3 and not _remediated(it, analysis.year) and not _list_intro(it)]
+
+
+_PART_LABEL = re.compile(r"^[\s*+•\-–]*(?:(nguyen nhan|cac nguyen nhan|causes?|reasons?|the causes?)"
+                         r"|(han che|khuyet diem|ton tai|shortcomings?|limitations?|weaknesses)"
+                         r"|(bien phap|phuong huong|huong khac phuc|giai phap|remedies|measures))\b([^:]{0,80}):")
+
+
+def _by_label(items: list[Item]) -> list[tuple[Item, str]]:
+    """Entries of a part that holds both limitations and causes, each with the part it belongs to by the
+    label lines written inside it ("Hạn chế:" … "Nguyên nhân:" … as plain lines, not headings): what
+    follows a bare "Nguyên nhân:" line is a cause until the next "Hạn chế …:" label. A label with its
+    text on the same line ("Nguyên nhân: …") is that entry's alone. Without such labels every entry is
+    read as a limitation (the caller then sorts the cause sentences out)."""
+    out, part = [], "limitation"
+    for it in items:
+        f = fold(it.text)
+        m = _PART_LABEL.match(f)
+        if m and count_words(m.group(0)) <= 12:
+            if m.group(2):  # "Hạn chế thứ hai: …" goes back to limitations, with or without text after it
+                part = "limitation"
+            elif count_words(f[m.end():]) == 0:  # a bare "Nguyên nhân:" / "Biện pháp:" line opens a list
+                part = "cause" if m.group(1) else "other"
+        out.append((it, part))
+    return out
 
 
 def _circumstance(text: str) -> bool:
@@ -65,7 +90,8 @@ def _cause_items(analysis: Analysis) -> list[Item]:
     causes = section_items(analysis, "causes")
     lim = analysis.sections.get("limitations")
     if lim is not None and analysis.sections.get("causes") and lim.node == analysis.sections["causes"].node:
-        causes = [it for it in causes if _starts_as_cause(it.text) or is_cause(it.text)]
+        causes = [it for it, part in _by_label(causes)
+                  if part == "cause" or (part == "limitation" and (_starts_as_cause(it.text) or is_cause(it.text)))]
     return [it for it in causes if count_words(it.text) >= 3 and not _is_none(it.text)]
 
 
@@ -230,7 +256,8 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
         return inline
     refs = _referenced(causes)
     if refs and max(refs) <= len(items):
-        return [ok or (i + 1) in refs for i, ok in enumerate(inline)]
+        named = _named_in_sentences(items, causes)
+        return [ok or (i + 1) in refs or i in named for i, ok in enumerate(inline)]
     if any(fold(c.text).startswith(_GENERAL_LEADS) for c in causes):
         return None
     if any(sum(count_words(part) >= 3 for part in c.text.split(";")) >= len(items) for c in causes):
@@ -263,6 +290,18 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
     unlinked = ctx.thresholds["cause_unlinked_overlap"]
     return [ok or i in echoed or any(overlap(it.text, c.text) >= unlinked for c in causes)
             for i, (it, ok) in enumerate(zip(items, inline))]
+
+
+def _named_in_sentences(items: list[Item], causes: list[Item]) -> set[int]:
+    """Limitations that a sentence of the causes names as its subject, beside the numbered references
+    ("Về nguyên nhân của hạn chế thứ hai: … Việc ít góp ý trong chi bộ là do tính tôi ngại va chạm.")."""
+    out: set[int] = set()
+    for c in causes:
+        for sentence in _SENTENCE_END.split(c.text.strip()):
+            lead = _topic_lead(sentence) if count_words(sentence) >= 4 else None
+            if lead and "nguyen nhan" not in fold(lead) and not _ORDINAL_RE.search(fold(lead)):
+                out |= _lead_targets(items, lead)
+    return out
 
 
 _TOPIC_LEADS = ("ve ", "doi voi", "viec ", "han che ", "khuyet diem ", "for ", "regarding", "as for", "as to", "on the ")
