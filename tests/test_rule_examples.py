@@ -180,6 +180,8 @@ def test_rule_example(example: dict, tmp_path: Path) -> None:
     ("Kế hoạch được Sở phê duyệt muộn nên tôi không thể nộp giáo án sớm hơn.", False),
     ("I was not trained on the new forms; the guidance reached the province late.", False),
     ("I had to cover the Head's work while she attended a course.", False),
+    ("From April I had to cover the Head's work as well, on top of my own duties.", False),  # "my own" ≠ my fault
+    ("The delay was my own carelessness: I signed the list without checking it.", True),
     ("Sổ theo dõi tôi ghi tay, không lập bảng nhắc hạn trên máy tính.", True),
     ("I did not assign a second inspector to review the records.", True),
     ("I have not passed the chief-accountant exam I committed to.", True),  # present perfect, not passive
