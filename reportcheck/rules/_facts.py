@@ -14,13 +14,24 @@ _LEADING_LABEL = re.compile(r"^\s*(?:[-+*•●○▪■◦]|\(?[0-9]{1,2}[.)/]|
 _NUMBER = re.compile(r"\d")
 # Syllables too common to say what a sentence is about. Kept with their diacritics: folded,
 # "đề" (topic) and "để" (in order to), "tài" and "tại" would collide.
-_STOP_SYLL = frozenset("""
-còn chưa không có là và của các những một số đôi khi lúc việc trong với để được đã sẽ cho này do vì bởi nên
-bản thân tôi chúng hạn chế khuyết điểm yếu kém tồn tại nguyên nhân khắc phục biện pháp phương hướng tiếp tục
-hơn nữa nâng cao công tác thực hiện nhiệm vụ tốt cần phải đảm bảo đúng theo về tại từ như thì mà
-tập thể chi bộ đảng viên năm mới cũng rất vẫn đang thế nào hay nhiều ít phần đến ra vào lại trên dưới
+# Words that say nothing about what a sentence is about. A word of two syllables is a stop word as a
+# whole: "khuyết điểm" is, "điểm diễn" keeps its "điểm"; "một số" is, "số liệu" keeps its "số".
+_STOP_WORDS = """
+còn chưa không có là và của các những một_số đôi_khi lúc việc trong với để được đã sẽ cho này do vì bởi nên
+bản_thân tôi chúng_tôi hạn_chế khuyết_điểm yếu_kém tồn_tại nguyên_nhân khắc_phục biện_pháp phương_hướng tiếp_tục
+hơn_nữa nâng_cao công_tác thực_hiện nhiệm_vụ tốt cần_phải cần phải đảm_bảo đúng theo về tại từ như thì mà
+tập_thể chi_bộ đảng_viên năm mới cũng rất vẫn đang thế_nào hay nhiều ít phần đến ra vào lại trên dưới
 the a an and of to in for with on my our i we be was is are not have has will more by at as it this that
-""".split())
+""".split()
+_STOP_SYLL = frozenset(w for w in _STOP_WORDS if "_" not in w)
+_STOP_PHRASE = re.compile(r"(?<!\w)(?:" + "|".join(
+    re.escape(w.replace("_", " ")).replace(r"\ ", r"\s+") for w in sorted((w for w in _STOP_WORDS if "_" in w), key=len, reverse=True)
+) + r")(?!\w)")
+
+
+def _syllables(text: str) -> list[str]:
+    """Lower-case syllables, each two-syllable stop word standing as one stop token "_"."""
+    return re.findall(r"\w+", _STOP_PHRASE.sub(" _ ", lower(text)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +70,22 @@ def _stem(token: str) -> str:
 @lru_cache(maxsize=8192)
 def content_syllables(text: str) -> frozenset[str]:
     """Syllables (folded, English stemmed) that say what a sentence is about; the stop list is applied with diacritics."""
-    return frozenset(_stem(fold(t)) for t in re.findall(r"\w+", lower(text))
+    return frozenset(_stem(fold(t)) for t in _syllables(text)
                      if len(t) > 1 and t not in _STOP_SYLL and not t.isdigit())
+
+
+def frame_bigrams(analysis: Analysis) -> frozenset[str]:
+    """Pairs of content syllables of the report's header and unit name: what the writer's work and unit
+    are called ("trợ giúp pháp lý", "hợp tác xã", "giảng viên"), not what one entry is about."""
+    frame: set[str] = set()
+    for i, sid in analysis.paragraph_section.items():
+        text = analysis.document.paragraphs[i].text
+        if sid == "header" and count_words(text) <= 20:  # letterhead, title, name and post lines, not the preamble
+            frame |= content_bigrams(text, strict=True)
+    for name in (analysis.unit, analysis.parent_unit):
+        if name:
+            frame |= content_bigrams(name, strict=True)
+    return frozenset(frame)
 
 
 def overlap(a: str, b: str) -> float:
@@ -77,7 +102,7 @@ def content_bigrams(text: str, strict: bool = False) -> frozenset[str]:
 
     ``strict``: both syllables must be content syllables ("nộp chậm", not "của nhà").
     """
-    toks = [t for t in re.findall(r"\w+", lower(text)) if not t.isdigit() and len(t) > 1]  # ("centre's": no "s")
+    toks = [t if t != "_" else "là" for t in _syllables(text) if not t.isdigit() and (len(t) > 1 or t == "_")]  # ("centre's": no "s")
     keep = (lambda a, b: a not in _STOP_SYLL and b not in _STOP_SYLL) if strict else (
         lambda a, b: a not in _STOP_SYLL or b not in _STOP_SYLL)
     pairs = {fold(f"{a} {b}") for a, b in zip(toks, toks[1:]) if keep(a, b)}
@@ -89,10 +114,12 @@ def _generic_bigrams() -> frozenset[str]:
     return frozenset(lexicon()["remedy_link"]["generic_bigrams"])
 
 
-def answers(limitation: str, remedy: str) -> bool:
+def answers(limitation: str, remedy: str, frame: frozenset[str] = frozenset()) -> bool:
     """Whether a remedy (or a cause's topic lead) speaks of what the limitation is about:
-    a shared pair of content syllables ("nộp chậm", "bệnh án điện tử") or most of its content words."""
-    if content_bigrams(limitation, strict=True) & content_bigrams(remedy, strict=True):
+    a shared pair of content syllables ("nộp chậm", "bệnh án điện tử") or most of its content words.
+    Pairs of ``frame`` (the writer's job and unit, written all over the report: "hợp tác xã",
+    "giảng viên") tie nothing."""
+    if (content_bigrams(limitation, strict=True) & content_bigrams(remedy, strict=True)) - frame:
         return True
     # most of the limitation's words, and more than a chance pair of syllables ("tổng kết" is not "kết nạp")
     # (an English word is a whole word, worth a Vietnamese syllable pair and more)

@@ -11,7 +11,7 @@ from ..registry import Context, label, rule
 from ..text.normalize import count_words, fold, phrase_pattern
 from .structure import template_like
 from ._facts import (
-    Item, answers, content_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
+    Item, answers, content_bigrams, frame_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
     section_items,
 )
 
@@ -431,7 +431,9 @@ def remedy_unrelated(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     if len(content_bigrams(" ".join(it.text for it in limits))) < 3:
         return
     if any(answers(it.text, r.text) for it in limits for r in remedies):
-        return
+        frame = frame_bigrams(analysis)
+        if any(answers(it.text, r.text, frame) for it in limits for r in remedies):
+            return
     yield ctx.finding("RC205", section="remedies", paragraph=remedies[0].paragraph, evidence=remedies[0].text)
 
 
