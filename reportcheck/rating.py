@@ -90,6 +90,12 @@ def _label_in(text: str, cfg: dict) -> tuple[int, str] | None:
     return best
 
 
+def _labels_between(text: str, cfg: dict) -> set[str]:
+    """The kinds of rating (party, civil servant) that ``text`` names."""
+    return {kind for kind in ("party", "civil_servant")
+            if any(re.search(r"(?<!\w)" + re.escape(ph) + r"(?!\w)", text) for ph in cfg["labels"][kind] if ph in text)}
+
+
 def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
     cfg = _cfg()
     paras = analysis.document.paragraphs
@@ -99,12 +105,18 @@ def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
         p = paras[i]
         text = fold(p.display)
         emph = [fold(e) for e in p.emphasized]
+        prev_end = 0
         for m in cfg["_level_re"].finditer(text):
             found = _label_in(text[: m.start()], cfg)
             cur = found[1] if found else label
             is_emph = (p.bold and not all(paras[j].bold for j in indices)) or any(m.group(0) in e for e in emph)
-            out.append(Mention(i, m.start(), cfg["_level_of"][m.group(0)], _mark_near(text, m.start(), m.end(), cfg),
-                               is_emph, cur))
+            mark = _mark_near(text, m.start(), m.end(), cfg)
+            # "Xếp loại viên chức quản lý và xếp loại đảng viên cùng mức: Hoàn thành tốt nhiệm vụ": one
+            # written level for both ratings named before it
+            both = mark == "none" and _labels_between(text[prev_end: m.start()], cfg) == {"party", "civil_servant"}
+            for kind in (("party", "civil_servant") if both else (cur,)):
+                out.append(Mention(i, m.start(), cfg["_level_of"][m.group(0)], mark, is_emph, kind))
+            prev_end = m.end()
         if cfg["_boxed_re"] is not None and not any(m.paragraph == i for m in out):
             # "[ ] Excellent [x] Good [ ] Completed": short names count only where every one has its box
             short = [(m, _mark_near(text, m.start(), m.end(), cfg)) for m in cfg["_boxed_re"].finditer(text)]

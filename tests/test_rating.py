@@ -23,6 +23,11 @@ def rating(lines, flags=None):
     (["☐ Hoàn thành xuất sắc nhiệm vụ", "☐ Hoàn thành tốt nhiệm vụ", "☐ Hoàn thành nhiệm vụ", "☐ Không hoàn thành nhiệm vụ"], None, None),
     (["Hoàn thành xuất sắc nhiệm vụ; Hoàn thành tốt nhiệm vụ; Hoàn thành nhiệm vụ; Không hoàn thành nhiệm vụ"], None, None),
     (["✓ Hoàn thành tốt nhiệm vụ"], "good", None),
+    # one written level for both ratings named before it
+    (["Xếp loại viên chức quản lý và xếp loại đảng viên cùng mức: Hoàn thành tốt nhiệm vụ."], "good", "good"),
+    (["Xếp loại đảng viên: Hoàn thành nhiệm vụ; xếp loại công chức: Hoàn thành tốt nhiệm vụ."], "complete", "good"),
+    # a professional soldier's work rating, abbreviated
+    (["Tôi tự nhận mức xếp loại quân nhân chuyên nghiệp: HTTNV; xếp loại đảng viên: HTNV."], "complete", "good"),
 ])
 def test_rating_marks(lines, party, civil):
     r = rating(lines)
