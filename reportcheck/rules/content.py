@@ -12,7 +12,7 @@ from ..text.normalize import count_words, fold, phrase_pattern
 from .structure import template_like
 from ._facts import (
     Item, answers, content_bigrams, frame_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
-    section_items,
+    section_items, strip_label,
 )
 
 
@@ -21,6 +21,9 @@ def _limitation_items(analysis: Analysis) -> list[Item]:
     lim = analysis.sections.get("limitations")
     if lim is None:
         return []
+    table = _cause_table(analysis)
+    if table is not None:  # one limitation a row, its cause beside it
+        return [lim_item for lim_item, _cause in table.values()]
     items = section_items(analysis, "limitations")
     causes = analysis.sections.get("causes")
     same = causes is not None and lim.node == causes.node
@@ -28,6 +31,45 @@ def _limitation_items(analysis: Analysis) -> list[Item]:
         items = [it for it, part in _by_label(items) if part == "limitation"]
         items = [it for it in items if not _starts_as_cause(it.text) and not _circumstance(it.text)]
     return [it for it in items if count_words(it.text) >= 3 and not _remediated(it, analysis.year) and not _list_intro(it)]
+
+
+_TABLE_CAUSE = re.compile(r"^(?:cac\s+)?(?:nguyen nhan|causes?|reasons?|ly do)\b")
+_TABLE_LIMIT = re.compile(r"^(?:cac\s+)?(?:han che|khuyet diem|ton tai|noi dung han che|shortcomings?|limitations?|weakness)")
+
+
+def _cause_table(analysis: Analysis) -> dict[int, tuple[Item, Item | None]] | None:
+    """Limitations written in a table beside their causes ("Khuyết điểm, hạn chế | Nguyên nhân" as the
+    header row, one limitation a row): {first paragraph of the limitation's cell: (limitation, its cause
+    or None when the cause cell is empty)}; None when part II has no such table."""
+    sec = analysis.sections.get("limitations")
+    if sec is None:
+        return None
+    paras = analysis.document.paragraphs
+    cells: dict[tuple[int, int, int], list[int]] = {}
+    for i in sec.body:
+        if paras[i].table_cell is not None:
+            cells.setdefault(paras[i].table_cell, []).append(i)
+    for table in sorted({t for t, _r, _c in cells}):
+        rows = sorted({r for t, r, _c in cells if t == table})
+        header = {c: fold(" ".join(paras[i].text for i in cells[(table, rows[0], c)])).strip(" .:")
+                  for t, r, c in cells if t == table and r == rows[0]}
+        lim_col = next((c for c, h in header.items() if _TABLE_LIMIT.match(h) and count_words(h) <= 8), None)
+        cause_col = next((c for c, h in header.items() if _TABLE_CAUSE.match(h) and count_words(h) <= 8), None)
+        if lim_col is None or cause_col is None or lim_col == cause_col:
+            continue
+        out: dict[int, tuple[Item, Item | None]] = {}
+        for r in rows[1:]:
+            lim = cells.get((table, r, lim_col))
+            if not lim:
+                continue
+            text = strip_label(" ".join(paras[i].text for i in lim))
+            cause = cells.get((table, r, cause_col))
+            cause_text = strip_label(" ".join(paras[i].text for i in cause)) if cause else ""
+            out[lim[0]] = (Item(lim[0], text),
+                           Item(cause[0], cause_text) if cause and count_words(cause_text) >= 3 and not _is_none(cause_text) else None)
+        if out:
+            return out
+    return None
 
 
 _PART_LABEL = re.compile(r"^[\s*+•\-–]*(?:(nguyen nhan|cac nguyen nhan|causes?|reasons?|the causes?)"
@@ -87,6 +129,9 @@ def _starts_as_cause(text: str) -> bool:
 
 
 def _cause_items(analysis: Analysis) -> list[Item]:
+    table = _cause_table(analysis)
+    if table is not None:
+        return [cause for _lim, cause in table.values() if cause is not None]
     causes = section_items(analysis, "causes")
     lim = analysis.sections.get("limitations")
     if lim is not None and analysis.sections.get("causes") and lim.node == analysis.sections["causes"].node:
@@ -199,6 +244,13 @@ def _referenced(causes: list[Item]) -> set[int]:
 def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     items = _limitation_items(analysis)
     if not items or _token_shortcomings(analysis, items, ctx):
+        return
+    table = _cause_table(analysis)
+    if table is not None:  # the cause cell of each row answers its limitation, and nothing else does
+        for it in items:
+            if table[it.paragraph][1] is None:
+                yield ctx.finding("RC202", section="limitations", paragraph=it.paragraph, evidence=it.text,
+                                  extra={"scope": "item"})
         return
     item_paras = {it.paragraph for it in items}
     inline = [_explained(it.text) for it in items]
