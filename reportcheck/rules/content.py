@@ -295,6 +295,20 @@ def _explained(text: str) -> bool:
     return False
 
 
+_ALL_LIMITATIONS = re.compile(r"\b(?:cac|nhung)\s+(?:han che|khuyet diem|ton tai)(?:,?\s+(?:khuyet diem|han che))?\s+"
+                              r"(?:tren|nay|noi tren|neu tren|vua neu)\b|\b(?:these|the above|all these)\s+(?:shortcomings|limitations)\b")
+
+
+def _summary_line(text: str) -> bool:
+    """A line that opens or closes the causes without giving one: "Những hạn chế nói trên có cả nguyên nhân
+    khách quan và chủ quan, trong đó chủ quan là chính:", "Bản thân thấy rõ trách nhiệm của mình đối với
+    các hạn chế này …" — it ties no cause to any limitation."""
+    f = fold(text).strip()
+    if f.endswith(":") and count_words(text) <= 30 and _ALL_LIMITATIONS.search(f):
+        return True
+    return bool(_ALL_LIMITATIONS.search(f)) and not is_cause(text) and not is_subjective(text) and not is_objective(text)
+
+
 def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx: Context) -> list[bool] | None:
     """Which limitations have a cause, or None when the causes cannot be tied to single limitations.
 
@@ -304,6 +318,7 @@ def _linked_items(items: list[Item], inline: list[bool], causes: list[Item], ctx
     """
     if len(items) < 2:
         return None
+    causes = [c for c in causes if not _summary_line(c.text)]
     if not causes:  # every cause written inside a limitation: the others have none
         return inline
     refs = _referenced(causes)
