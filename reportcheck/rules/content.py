@@ -383,6 +383,10 @@ def _topic_lead(text: str) -> str | None:
     lead, sep, _rest = text.partition(":")
     if sep and count_words(lead) <= 12 and fold(lead).startswith(_TOPIC_LEADS):
         return lead
+    # "The late reports: after returning from leave I did not plan …" — a short naming lead before a colon
+    if sep and 2 <= count_words(lead) <= 6 and not _starts_as_cause(lead) and \
+            not fold(lead).strip().startswith(_GENERAL_LEADS + ("ban than", "toi", "i ", "we ", "chi bo", "tap the")):
+        return lead
     f = fold(text)
     # "Về chuyên cần, vào mùa tra hạt …" / "Riêng về khảo sát giá đất, …": a short lead closed by a comma
     m = re.match(r"^(?:rieng\s+)?(?:ve|doi voi|as for|regarding)\s+[^,;:]{3,60},", f)
