@@ -182,6 +182,10 @@ def test_rule_example(example: dict, tmp_path: Path) -> None:
     ("I had to cover the Head's work while she attended a course.", False),
     ("From April I had to cover the Head's work as well, on top of my own duties.", False),  # "my own" ≠ my fault
     ("The delay was my own carelessness: I signed the list without checking it.", True),
+    # the subject of the sentence is someone else, across the commas, until the writer comes in again
+    ("Người bệnh chủ yếu là người cao tuổi, người nhà đông, có tâm lý sốt ruột, đòi hỏi cao.", False),
+    ("Phụ huynh bận làm nương, tôi chưa chủ động đến nhà vận động.", True),
+    ("Người dân chưa hợp tác, bản thân còn ngại va chạm.", True),
     ("Sổ theo dõi tôi ghi tay, không lập bảng nhắc hạn trên máy tính.", True),
     ("I did not assign a second inspector to review the records.", True),
     ("I have not passed the chief-accountant exam I committed to.", True),  # present perfect, not passive

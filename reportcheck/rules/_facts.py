@@ -170,18 +170,33 @@ def is_subjective(text: str) -> bool:
                 if not (_PASSIVE.match(own, fault.end()) or _UNABLE.match(own, fault.end())
                         or _EN_PASSIVE.search(own, max(0, fault.start() - 5), fault.end() + 30)):
                     return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
-    for clause in _CLAUSE_SPLIT.split(fold(text)):
-        cue = has_phrase(clause, lex["subjective"]["phrases"])
-        if cue is None:
-            continue
-        at = clause.find(cue)
-        after = at + len(cue)
-        if _PASSIVE_FOLDED.match(clause, after) or _UNABLE_FOLDED.match(clause, after) or \
-                _EN_PASSIVE.search(clause, at, after + 30):
-            continue  # "bản thân chưa được tập huấn", "tôi không thể …": not given to or not possible for the writer
-        if has_phrase(clause[:at], third) is None:
+    folded = fold(text)
+    for sentence in re.split(r"[.;!?]", folded):
+        subject_elsewhere = False  # the sentence opened with someone else and the writer has not come in since
+        for clause in _CLAUSE_SPLIT.split(sentence):
+            cue = has_phrase(clause, lex["subjective"]["phrases"])
+            if cue is None:
+                if has_phrase(clause, third) is not None:
+                    subject_elsewhere = True
+                elif _WRITER.search(clause):
+                    subject_elsewhere = False
+                continue
+            at = clause.find(cue)
+            after = at + len(cue)
+            if _PASSIVE_FOLDED.match(clause, after) or _UNABLE_FOLDED.match(clause, after) or \
+                    _EN_PASSIVE.search(clause, at, after + 30):
+                continue  # "bản thân chưa được tập huấn", "tôi không thể …": not given to or not possible for the writer
+            if has_phrase(clause[:at], third) is not None:
+                subject_elsewhere = True
+                continue
+            if subject_elsewhere and not _WRITER.search(clause[:at]) and not _WRITER.match(cue):
+                continue  # "Người bệnh …, người nhà đông, có tâm lý sốt ruột": still the patients' families
             return True
     return False
+
+
+# the writer named as the subject again ("…, còn tôi chưa …")
+_WRITER = re.compile(r"(?:^|\s)(?:toi|ban than|minh|chung toi|i|we|my|our)(?:\s|$)")
 
 
 def is_objective(text: str) -> bool:
