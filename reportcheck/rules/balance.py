@@ -245,7 +245,9 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
     return has_phrase(f + " ", lex["self_markers"]) is not None
 
 
-_RATIO_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\s+(?:chi tieu|nhiem vu|muc tieu|targets?|tasks?)")
+# "4/10 nhiệm vụ trọng tâm" — but not "2/7 nhiệm vụ vượt yêu cầu" (those exceeded, the rest were done)
+_RATIO_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\s+(?:chi tieu|nhiem vu|muc tieu|targets?|tasks?)"
+                       r"(?!\s+(?:\w+\s+){0,2}(?:vuot|xuat sac|hoan thanh xuat sac|exceed|ahead of))")
 # "đạt 58,4% (kế hoạch | dự toán | chỉ tiêu)", "bằng 64% kế hoạch vốn", "achieved 81% of the plan"
 _PERCENT_RE = re.compile(
     r"\b(?:dat|chi dat|moi dat|bang|chi bang|achieved|reached|only)\s+(\d{1,3}(?:[.,]\d+)?)\s*%\s*(?:so voi\s+|cua\s+|of\s+(?:the\s+)?)?"
