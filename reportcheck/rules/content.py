@@ -11,7 +11,7 @@ from ..registry import Context, label, rule
 from ..text.normalize import count_words, fold, phrase_pattern
 from .structure import template_like
 from ._facts import (
-    Item, answers, content_bigrams, frame_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
+    Item, answers, content_bigrams, content_syllables, frame_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
     section_items, strip_label,
 )
 
@@ -402,8 +402,10 @@ def _lead_targets(items: list[Item], lead: str) -> set[int]:
     """The limitations a topic lead names; a lead may list several ("việc không báo vắng, báo VMS chậm
     và mua bảo hiểm chậm")."""
     parts = [lead] + [p for p in re.split(r"[,;]|\s(?:và|and)\s", lead) if count_words(p) >= 2]
+    # half of a lead's words, or all of a short one's ("Về giáo án" is not "cán bộ quản giáo")
     return {i for i, it in enumerate(items)
-            if any(answers(p, it.text) or overlap(p, it.text) >= 0.5 for p in parts)}
+            if any(answers(p, it.text) or overlap(p, it.text) >= (0.5 if len(content_syllables(p)) >= 3 else 1.0)
+                   for p in parts)}
 
 
 def _cause_targets(items: list[Item], cause: Item, ctx: Context) -> set[int]:
