@@ -198,6 +198,19 @@ def test_own_cause_is_not_the_passive(text: str, own: bool) -> None:
     assert is_subjective(text) is own
 
 
+@pytest.mark.parametrize("text,cause", [
+    ("Có 6 phiếu chăm sóc do tôi ghi thiếu diễn biến người bệnh.", False),  # "do tôi ghi": by me, not because
+    ("Hồ sơ do bản thân phụ trách còn thiếu 2 biên bản.", False),
+    ("Báo cáo chậm do tôi chưa sắp xếp thời gian.", True),
+    ("Báo cáo chậm, do tôi ghi chép không kịp.", True),
+    ("Sai sót là do tôi lập bảng vội.", True),
+])
+def test_do_of_an_agent_is_not_a_cause(text: str, cause: bool) -> None:
+    from reportcheck.rules._facts import is_cause
+
+    assert is_cause(text) is cause
+
+
 @pytest.mark.parametrize("text,explained", [
     ("Để 46 hộp thuốc hết hạn: tôi không sắp xếp kho theo nguyên tắc hết hạn trước xuất trước.", True),
     ("Việc phát quang hành lang tuyến còn chậm, gây 5 lần sự cố. Tôi còn ngại va chạm với các hộ trồng keo.", True),

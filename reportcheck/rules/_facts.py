@@ -133,9 +133,21 @@ def answers(limitation: str, remedy: str, frame: frozenset[str] = frozenset()) -
 _COMMA_DO = re.compile(r"[,;.]\s*(?:(?:nhung|va|chu yeu|mot phan|cung|phan lon)\s+)*(?:la\s+)?do\s+\w")
 
 
+@lru_cache(maxsize=1)
+def _agent_pattern() -> re.Pattern:
+    verbs = "|".join(re.escape(v) for v in sorted(lexicon()["cause"]["agent_verbs"], key=len, reverse=True))
+    return re.compile(rf"(?<![,;.:]\s)(?<![,;.:])\b(?<!la )(?<!chu yeu )(?<!mot phan )do(?=\s+(?:toi|ban than|minh|chung toi)\s+(?:{verbs})\b)")
+
+
+def mask_agent(text_fold: str) -> str:
+    """Folded text with the "do" of an agent ("phiếu do tôi ghi") blanked, same length, so that it is
+    not read as a cause marker; "…, do tôi chưa…" and "là do tôi …" stay causes."""
+    return _agent_pattern().sub("__", text_fold)
+
+
 def is_cause(text: str) -> bool:
     lex = lexicon()["cause"]
-    f = fold(text)
+    f = mask_agent(fold(text))
     return (has_phrase(f, lex["markers"]) is not None or has_phrase(lower(text), lex["markers_vi"]) is not None
             or _COMMA_DO.search(f) is not None)
 

@@ -11,7 +11,7 @@ from ..registry import Context, label, rule
 from ..text.normalize import count_words, fold, phrase_pattern
 from .structure import template_like
 from ._facts import (
-    Item, answers, content_bigrams, content_syllables, frame_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
+    Item, answers, content_bigrams, content_syllables, frame_bigrams, mask_agent, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
     section_items, strip_label,
 )
 
@@ -193,7 +193,7 @@ _CAUSE_OPEN = re.compile(r"(?:nguyen nhan(?: chu yeu)?(?: la)?|,?\s(?:(?:la|chu 
 
 def _cause_part(text: str) -> str:
     """The cause a limitation gives itself, from its marker on ("…, do tôi chưa …" -> "tôi chưa …"); "" if none."""
-    m = _CAUSE_OPEN.search(fold(text))
+    m = _CAUSE_OPEN.search(mask_agent(fold(text)))
     return text[m.end():] if m else ""
 
 
