@@ -288,12 +288,14 @@ def is_deadline(text: str, year: int | None = None) -> bool:
                 return True
             years = [int(y) for y in _YEAR.findall(found)]
             if years:
-                if year is not None and max(years) > year and _FUTURE.search(clause):
+                # a later year as the frame of the plan: "… sẽ hoàn thành năm 2025", "Năm 2025 tiếp tục …"
+                if year is not None and max(years) > year and (_FUTURE.search(clause) or _YEAR_LEAD.match(clause)):
                     return True
             elif not _PAST.search(before):
                 return True
     return False
 
 
+_YEAR_LEAD = re.compile(r"^\s*(?:[-+*•]\s*)?(?:trong\s+)?nam\s+(?:19|20)\d\d\b|^\s*(?:in|during)\s+(?:19|20)\d\d\b")
 _FUTURE = re.compile(r"\b(se|phan dau|du kien|ke hoach|dang ky|will|plan to|aim to)\b")
 _PAST = re.compile(r"\b(da|o|vao|tai|trong nam qua|hoi|in|during)\s*$")

@@ -178,12 +178,13 @@ def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> 
     return hedged and words <= ctx.thresholds["vague_section_words"]
 
 
-_CAUSE_CUT = re.compile(r",?\s(?:(?:la|chu yeu|mot phan)\s)?(?:do|vi|boi|because|due to|as)\s")
+_CAUSE_CUT = re.compile(r",?\s(?:(?:la|chu yeu|mot phan)\s)?(?:do|vi|boi|nen|dan den|because|due to|as|so)\s")
 
 
 def _before_cause(text: str) -> str:
-    """A hedged line without the cause it gives ("Đôi lúc còn nóng vội khi giải thích, do bản thân chưa…"):
-    a stock shortcoming stays a stock shortcoming however its cause is worded."""
+    """A hedged line without the cause or consequence it gives ("Đôi lúc còn nóng vội khi giải thích, do bản
+    thân chưa…", "Đôi khi còn ngại đi họp nên chưa tham gia đầy đủ"): a stock shortcoming stays a stock
+    shortcoming however its cause or effect is worded."""
     m = _CAUSE_CUT.search(fold(text))
     return text[: m.start()] if m else text
 
