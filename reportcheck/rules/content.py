@@ -11,11 +11,12 @@ from ..registry import Context, label, rule
 from ..text.normalize import count_words, fold, phrase_pattern
 from .structure import template_like
 from ._facts import (
-    Item, answers, content_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
-    section_items,
+    Item, answers, content_bigrams, is_cause, is_concrete, is_deadline, is_objective, is_subjective, once_per_report,
+    overlap, section_items,
 )
 
 
+@once_per_report
 def _limitation_items(analysis: Analysis) -> list[Item]:
     """Entries of the limitations part that state a shortcoming (not a cause given inline)."""
     lim = analysis.sections.get("limitations")
@@ -61,6 +62,7 @@ def _starts_as_cause(text: str) -> bool:
         re.match(r"^(ve|doi voi|as for|regarding)\s+(cac\s+)?(nguyen nhan|the causes?)", f) is not None)
 
 
+@once_per_report
 def _cause_items(analysis: Analysis) -> list[Item]:
     causes = section_items(analysis, "causes")
     lim = analysis.sections.get("limitations")
@@ -74,6 +76,7 @@ def _is_none(text: str) -> bool:
     return f in {"khong co", "chua co", "khong", "none", "no", "khong co gi", "not applicable", "khong co y kien"}
 
 
+@once_per_report
 def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> bool:
     """Section II says nothing: denials, stock phrases, or only a few short hedged lines.
 
@@ -364,6 +367,7 @@ _OWN_FAULT = re.compile(r"\b(chua|con|khong|it)\s+(\w+\s+)?(manh dan|chu dong|ki
                         r"tim hieu|sap xep|ngai|quan tam|thuong xuyen|du|ky)\b")
 
 
+@once_per_report
 def _remedy_items(analysis: Analysis) -> list[Item]:
     return [it for it in section_items(analysis, "remedies") if count_words(it.text) >= 3 and not _is_none(it.text)]
 
