@@ -257,7 +257,15 @@ def lower(text: str) -> str:
     return normalize(text).lower()
 
 
+# UTF-8 bytes: an ASCII byte that is not a word character (what \w is not) becomes a space, every other stays
+_WORD_BYTES = bytes(b if b >= 0x80 or chr(b).isalnum() or b == 0x5F else 0x20 for b in range(256))
+
+
 @lru_cache(maxsize=16384)
 def count_words(text: str) -> int:
     """Syllables/words made of letters or digits (placeholders do not count)."""
+    if _NOT_PLAIN_VI_RE.search(text) is None:
+        # ASCII, đ/Đ and Vietnamese letters only: every non-ASCII character is a letter, so the runs of
+        # word characters are what is left between the spaces once the ASCII non-word bytes are spaces
+        return len(text.encode("utf-8").translate(_WORD_BYTES).split())
     return len(_TOKEN_RE.findall(text))
