@@ -24,22 +24,47 @@ def _has(text_fold: str, phrase: str) -> bool:
     return re.search(r"(?<![\w])" + re.escape(phrase) + r"(?![\w])", text_fold) is not None
 
 
-_LETTER_RE = re.compile(r"[^\W\d_]")
-_VI_LETTER_RE = re.compile(r"[^\W\d_a-zA-Z]")
+# letters are what ``[^\W\d_]`` matches: deleting every run of anything else leaves them alone, and
+# the ASCII ones among them are exactly a-z, A-Z (the rest carry Vietnamese diacritics, or are not Latin)
+_NON_LETTER_RE = re.compile(r"[\W\d_]+")
+_ASCII_LETTERS_RE = re.compile(r"[a-zA-Z]+")
+_EN_WORD_RE = re.compile(r"[a-z]+")
+
+
+@lru_cache(maxsize=1)
+def _english_words() -> frozenset[str]:
+    return frozenset(markers()["english"]["words"])
+
+
+def _vi_letters_at_least(text: str) -> int:
+    """How many letters of ``text`` surely match ``[^\\W\\d_a-zA-Z]``, counted on its UTF-8 bytes: those of
+    U+00C0-U+00FF but × and ÷ (lead byte C3), U+0100-U+01BF (C4, C5, C6) and U+1E80-U+1EFF (E1 BA, E1 BB) —
+    every one a letter — which hold all the Vietnamese letters with diacritics."""
+    b = text.encode("utf-8", "surrogatepass")
+    n = b.count(b"\xc4") + b.count(b"\xc5") + b.count(b"\xc6") + b.count(b"\xe1\xba") + b.count(b"\xe1\xbb")
+    c3 = b.count(b"\xc3")
+    if c3:
+        n += c3 - b.count(b"\xc3\x97") - b.count(b"\xc3\xb7")
+    return n
 
 
 def detect_language(doc: Document) -> str:
     """'vi' unless the text has (almost) no Vietnamese letters and reads as English."""
     text = " ".join(p.text for p in doc.paragraphs)
-    letters = len(_LETTER_RE.findall(text))
+    cfg = markers()["english"]
+    # Vietnamese at once when some of its letters with diacritics are already more than the share of
+    # every character (a text has no more letters than characters): the same answer, found sooner
+    if text and not text.isascii() and _vi_letters_at_least(text) / len(text) > cfg["max_vi_share"]:
+        return "vi"
+    only = _NON_LETTER_RE.sub("", text)
+    letters = len(only)
     if not letters:
         return "vi"
-    vi = len(_VI_LETTER_RE.findall(text))
-    cfg = markers()["english"]
+    vi = 0 if only.isascii() else len(_ASCII_LETTERS_RE.sub("", only))
     if vi / letters > cfg["max_vi_share"]:
         return "vi"
-    words = re.findall(r"[a-z]+", text.lower())
-    hits = sum(1 for w in words if w in set(cfg["words"]))
+    words = _english_words()
+    hits = sum(1 for w in _EN_WORD_RE.findall(text.lower()) if w in words)
     return "en" if hits >= cfg["min_words"] else "vi"
 
 

@@ -131,11 +131,14 @@ class Result:
 
 
 def run_rules(analysis: Analysis, rules: list[Rule], ctx: Context) -> list[Finding]:
+    from .rules._facts import per_report
+
     findings: list[Finding] = []
-    for r in rules:
-        if r.scope != "document":
-            continue
-        findings.extend(r.func(analysis, ctx))
+    with per_report():  # what several rules derive from the report is derived once
+        for r in rules:
+            if r.scope != "document":
+                continue
+            findings.extend(r.func(analysis, ctx))
     findings.sort(key=Finding.sort_key)
     return findings
 

@@ -91,7 +91,12 @@ def _split_head(text: str, lead: str | None) -> tuple[str, str]:
     return text.strip(" :.-"), ""
 
 
+_ASCII_LOWER_RE = re.compile(r"[a-z]")
+
+
 def _is_caps(text: str) -> bool:
+    if _ASCII_LOWER_RE.search(text):
+        return False  # a small letter: not all in capitals (what the check below finds, sooner)
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 6 and all(c.isupper() for c in letters)
 
@@ -493,17 +498,18 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
             owner[i] = m.node
 
     sections: dict[str, Section] = {}
+    covers_of = {k: _covers(m, rubric) for k, (_, _, m) in spans.items()}  # the same for every section id
     for sid in _section_ids(rubric):
         covering = [
             spans[k] for k in spans
-            if sid in _covers(spans[k][2], rubric)
+            if sid in covers_of[k]
             or (sid in spans[k][2].node.covers_alone and not _child_covers(rubric, k, sid, matched_keys)
                 and _names_topic(spans[k][2], sid))
         ]
         if not covering:
             continue
         # "2. Nguyên nhân" with "a) Khách quan", "b) Chủ quan" below: the parent part is the one to take
-        keys = {s[2].node.key: tuple(_covers(s[2], rubric)) for s in covering}
+        keys = {s[2].node.key: tuple(covers_of[s[2].node.key]) for s in covering}
         covering = [s for s in covering
                     if not any(keys.get(a) == keys[s[2].node.key] for a in rubric.ancestors(s[2].node.key))]
         depth = max(s[2].node.depth for s in covering)
@@ -516,7 +522,7 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
             and (owner.get(i) is None or owner[i].key in chosen_keys or not _covers_other(owner[i], sid))
         )
         lead = chosen[0][2]
-        nodes_cover = _covers(lead, rubric) or lead.node.covers_alone
+        nodes_cover = covers_of[lead.node.key] or lead.node.covers_alone
         if sid in lead.node.covers_alone and not body and _has_matched_child(rubric, lead.node.key, matched_keys):
             continue  # "II. Hạn chế … và nguyên nhân" whose sub-items hold only the limitations
         if not body:  # the part's items name other topics only ("a) chính trị, b) đạo đức, c) kỷ luật"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 
 from ..annotate import has_phrase, lexicon, split_sentences
 from ..model import Analysis
@@ -40,10 +42,48 @@ class Item:
     text: str
 
 
+_LOCAL = threading.local()  # .memo: what the rules derive from the report being checked (this thread's)
+
+
+@contextmanager
+def per_report():
+    """While the rules check one report: the facts several rules derive from it (its items, whether its
+    shortcomings are token ones) are computed once. Rules never change the analysis, so within one run of
+    the rules the same call gives the same answer; outside such a run nothing is kept."""
+    outer = getattr(_LOCAL, "memo", None)
+    _LOCAL.memo = {}
+    try:
+        yield
+    finally:
+        _LOCAL.memo = outer
+
+
+def once_per_report(fn):
+    """Keep ``fn(analysis, *args)`` (a list is handed out as a copy) while :func:`per_report` is open.
+    ``args``: hashable, or lists of hashable values, or objects fixed for the run (keyed by identity)."""
+
+    @wraps(fn)
+    def wrapper(analysis, *args):
+        memo = getattr(_LOCAL, "memo", None)
+        if memo is None:
+            return fn(analysis, *args)
+        key = (fn, id(analysis)) + tuple(
+            tuple(a) if isinstance(a, list) else a if a is None or isinstance(a, (str, int)) else ("id", id(a))
+            for a in args)
+        hit = memo.get(key)
+        if hit is None:
+            hit = memo[key] = (fn(analysis, *args), analysis, args)  # the objects kept alive: their ids stay theirs
+        out = hit[0]
+        return list(out) if isinstance(out, list) else out
+
+    return wrapper
+
+
 def strip_label(text: str) -> str:
     return _LEADING_LABEL.sub("", text, count=1).strip()
 
 
+@once_per_report
 def section_items(analysis: Analysis, sid: str) -> list[Item]:
     """The entries of a section: its paragraphs, or its sentences when it is one paragraph."""
     sec = analysis.sections.get(sid)

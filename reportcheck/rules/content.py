@@ -11,11 +11,12 @@ from ..registry import Context, label, rule
 from ..text.normalize import count_words, fold, phrase_pattern
 from .structure import template_like
 from ._facts import (
-    Item, answers, content_bigrams, content_syllables, frame_bigrams, mask_agent, is_cause, is_concrete, is_deadline, is_objective, is_subjective, overlap,
-    section_items, strip_label,
+    Item, answers, content_bigrams, content_syllables, frame_bigrams, is_cause, is_concrete, is_deadline, is_objective,
+    is_subjective, mask_agent, once_per_report, overlap, section_items, strip_label,
 )
 
 
+@once_per_report
 def _limitation_items(analysis: Analysis) -> list[Item]:
     """Entries of the limitations part that state a shortcoming (not a cause given inline)."""
     lim = analysis.sections.get("limitations")
@@ -128,6 +129,7 @@ def _starts_as_cause(text: str) -> bool:
         re.match(r"^(ve|doi voi|as for|regarding)\s+(cac\s+)?(nguyen nhan|the causes?)", f) is not None)
 
 
+@once_per_report
 def _cause_items(analysis: Analysis) -> list[Item]:
     table = _cause_table(analysis)
     if table is not None:
@@ -145,6 +147,7 @@ def _is_none(text: str) -> bool:
     return f in {"khong co", "chua co", "khong", "none", "no", "khong co gi", "not applicable", "khong co y kien"}
 
 
+@once_per_report
 def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> bool:
     """Section II says nothing: denials, stock phrases, or only a few short hedged lines.
 
@@ -477,6 +480,7 @@ _OWN_FAULT = re.compile(r"\b(chua|con|khong|it)\s+(\w+\s+)?(manh dan|chu dong|ki
                         r"tim hieu|sap xep|ngai|quan tam|thuong xuyen|du|ky)\b")
 
 
+@once_per_report
 def _remedy_items(analysis: Analysis) -> list[Item]:
     return [it for it in section_items(analysis, "remedies") if count_words(it.text) >= 3 and not _is_none(it.text)]
 

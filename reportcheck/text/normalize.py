@@ -45,6 +45,12 @@ _TRANS_RE = re.compile("[" + re.escape("".join(_TRANSLATE)) + "]")  # text with 
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0c\x0e-\x1f\x7f]")
 _SPACE_RE = re.compile(r"[ \r\n]+")
 _SPACE_RUN_RE = re.compile(r"[ \r\n]{2,}|[\r\n]")  # none: _SPACE_RE.sub(" ", s) would give s back
+
+
+def _space_run(s: str) -> bool:
+    """``_SPACE_RUN_RE.search(s)`` found something (two of space, CR, LF in a row, or one CR or LF):
+    substring look-ups instead of trying the pattern at every space."""
+    return "  " in s or "\n" in s or "\r" in s
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _TOKEN_RE = re.compile(r"\w+", re.UNICODE)
 
@@ -153,7 +159,7 @@ def normalize(text: str, *, collapse: bool = True) -> str:
     s = _CONTROL_RE.sub("", s)
     s = canonical_tones(s)
     if collapse:
-        if _SPACE_RUN_RE.search(s):
+        if _space_run(s):
             s = _SPACE_RE.sub(" ", s)
         s = s.strip()
     return s
@@ -184,6 +190,29 @@ class _FoldChars(dict):
 _FOLD_CHARS = _FoldChars()
 
 
+def _vietnamese_letters() -> str:
+    """The letters whose canonical decomposition is an ASCII letter and Vietnamese marks (tones, ˆ ˘ ʼ):
+    á ầ ẵ ơ ự … (and the few other Latin letters built from the same marks)."""
+    marks = set(_TONES) | _QUALITY
+    out = []
+    for code in range(0x80, 0x2000):
+        ch = chr(code)
+        d = unicodedata.normalize("NFD", ch)
+        if len(d) > 1 and d[0].isascii() and d[0].isalpha() and all(c in marks for c in d[1:]) and \
+                _WORD_RE.fullmatch(ch):
+            out.append(ch)
+    return "".join(out)
+
+
+# Text of ASCII, đ/Đ and those letters only (Vietnamese, English): folded as _FOLD_CHARS folds it character by
+# character — each letter to its base letter, lower case — by decomposing the text and keeping the ASCII.
+_NOT_PLAIN_VI_RE = re.compile("[^\x00-\x7f\u0111\u0110" + re.escape(_vietnamese_letters()) + "]")
+
+
+def _fold_plain_vi(s: str) -> str:
+    return unicodedata.normalize("NFD", s.replace("đ", "d").replace("Đ", "d")).encode("ascii", "ignore").decode("ascii")
+
+
 @lru_cache(maxsize=16384)
 def fold(text: str) -> str:
     """Lower case, no diacritics, normalised spacing: a key for matching.
@@ -194,13 +223,15 @@ def fold(text: str) -> str:
     if _TRANS_RE.search(s):
         s = s.translate(_TRANS_TABLE)
     s = _CONTROL_RE.sub("", s)
-    if _SPACE_RUN_RE.search(s):
+    if _space_run(s):
         s = _SPACE_RE.sub(" ", s)
     s = s.strip()
     if s.isascii():
         return s.lower()
     if "\u03a3" in s:  # capital sigma: its lower case depends on the letters around it (final sigma)
         return _WORD_RE.sub(lambda m: _fold_word(m.group(0)), s).lower()
+    if not _NOT_PLAIN_VI_RE.search(s):
+        return _fold_plain_vi(s).lower()
     return s.translate(_FOLD_CHARS).lower()
 
 
@@ -226,7 +257,15 @@ def lower(text: str) -> str:
     return normalize(text).lower()
 
 
+# UTF-8 bytes: an ASCII byte that is not a word character (what \w is not) becomes a space, every other stays
+_WORD_BYTES = bytes(b if b >= 0x80 or chr(b).isalnum() or b == 0x5F else 0x20 for b in range(256))
+
+
 @lru_cache(maxsize=16384)
 def count_words(text: str) -> int:
     """Syllables/words made of letters or digits (placeholders do not count)."""
+    if _NOT_PLAIN_VI_RE.search(text) is None:
+        # ASCII, đ/Đ and Vietnamese letters only: every non-ASCII character is a letter, so the runs of
+        # word characters are what is left between the spaces once the ASCII non-word bytes are spaces
+        return len(text.encode("utf-8").translate(_WORD_BYTES).split())
     return len(_TOKEN_RE.findall(text))
