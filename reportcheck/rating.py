@@ -113,7 +113,13 @@ def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
             mark = _mark_near(text, m.start(), m.end(), cfg)
             # "Xếp loại viên chức quản lý và xếp loại đảng viên cùng mức: Hoàn thành tốt nhiệm vụ": one
             # written level for both ratings named before it
-            both = mark == "none" and _labels_between(text[prev_end: m.start()], cfg) == {"party", "civil_servant"}
+            before = _labels_between(text[prev_end: m.start()], cfg)
+            # … or after it, in the same sentence: "I rate myself as 'Completed duties well', both as a public
+            # employee and as a Party member"
+            after = text[m.end():]
+            after = after[: min([len(after)] + [after.find(c) for c in ".;" if c in after])]
+            both = mark == "none" and (before == {"party", "civil_servant"} or (
+                not before and _labels_between(after, cfg) == {"party", "civil_servant"}))
             for kind in (("party", "civil_servant") if both else (cur,)):
                 out.append(Mention(i, m.start(), cfg["_level_of"][m.group(0)], mark, is_emph, kind))
             prev_end = m.end()
