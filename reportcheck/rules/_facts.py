@@ -154,7 +154,7 @@ def _generic_bigrams() -> frozenset[str]:
     return frozenset(lexicon()["remedy_link"]["generic_bigrams"])
 
 
-def answers(limitation: str, remedy: str, frame: frozenset[str] = frozenset()) -> bool:
+def answers(limitation: str, remedy: str, frame: frozenset[str] = frozenset(), english: bool = False) -> bool:
     """Whether a remedy (or a cause's topic lead) speaks of what the limitation is about:
     a shared pair of content syllables ("nộp chậm", "bệnh án điện tử") or most of its content words.
     Pairs of ``frame`` (the writer's job and unit, written all over the report: "hợp tác xã",
@@ -164,8 +164,17 @@ def answers(limitation: str, remedy: str, frame: frozenset[str] = frozenset()) -
     # most of the limitation's words, and more than a chance pair of syllables ("tổng kết" is not "kết nạp")
     # (an English word is a whole word, worth a Vietnamese syllable pair and more)
     shared = content_syllables(limitation) & content_syllables(remedy)
+    if english and len({t for t in shared if len(t) >= 4} - _EN_GENERIC - {w for pair in frame for w in pair.split()}) >= 2:
+        return True  # English words are whole words: two shared ("marks … entered" ~ "enter all marks") tie them
     weight = sum(3 if len(t) >= 5 and t.isascii() else 1 for t in shared)
     return weight >= 3 and overlap(limitation, remedy) >= 0.5
+
+
+# English words every limitation and remedy may use (stemmed as content_syllables stems them)
+_EN_GENERIC = frozenset("""
+work plan task year month time from with more which were been their other every each shortcom limit caus
+measur remedy continu strengthen improv better quality party member cell meet regular also about after before
+than into only some this that these those them they would should could made make take""".split())
 
 
 # ", do …" / ". Do …" after a clause gives its cause ("… chậm chi trả, do hướng dẫn thay đổi"); without the comma

@@ -508,9 +508,10 @@ def remedy_unrelated(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
         return
     if len(content_bigrams(" ".join(it.text for it in limits))) < 3:
         return
-    if any(answers(it.text, r.text) for it in limits for r in remedies):
+    english = analysis.language == "en"
+    if any(answers(it.text, r.text, english=english) for it in limits for r in remedies):
         frame = frame_bigrams(analysis)
-        if any(answers(it.text, r.text, frame) for it in limits for r in remedies):
+        if any(answers(it.text, r.text, frame, english) for it in limits for r in remedies):
             return
     yield ctx.finding("RC205", section="remedies", paragraph=remedies[0].paragraph, evidence=remedies[0].text)
 
