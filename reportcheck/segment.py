@@ -672,6 +672,8 @@ def _content_fallback(analysis: Analysis, rubric: Rubric) -> None:
         if sid in analysis.sections or sid not in cues or sid == "header":
             continue
         spec = cues[sid]
+        if rubric.form not in spec.get("forms", (rubric.form,)):
+            continue
         within = set(spec.get("within", ()))
         not_within = set(spec.get("not_within", ("header", "self_rating")))
         hits: set[str] = set()
@@ -696,6 +698,12 @@ def _content_fallback(analysis: Analysis, rubric: Rubric) -> None:
                                        and not (owner is None and any(a <= p.index < b for a, b in inside))):
                 continue
             if p.index in analysis.headings and not analysis.heading_rest.get(p.index):
+                if "forms" in spec and owner is not None:  # "Về kết quả …, kết quả lãnh đạo, điều hành": its body
+                    found = _cue_hits(fold(p.text), spec["cues"])
+                    sec = analysis.sections.get(owner)
+                    if found and sec is not None and sec.first == p.index and sec.body:
+                        hits |= found
+                        where.extend(i for i in sec.body if i not in where)
                 continue
             found = _cue_hits(fold(analysis.para_body(p.index)), spec["cues"])
             if found:

@@ -116,3 +116,47 @@ def test_leader_post_in_the_header(lines, leader):
     from reportcheck.detect import detect_leader_post
 
     assert detect_leader_post(doc_from_lines(["BẢN KIỂM ĐIỂM CÁ NHÂN", "Họ và tên: Trần Văn B", *lines])) is leader
+
+
+LEADER_2025 = [
+    "ĐẢNG BỘ XÃ ĐẠI ĐỒNG", "CHI BỘ CƠ QUAN ỦY BAN NHÂN DÂN XÃ", "ĐẢNG CỘNG SẢN VIỆT NAM",
+    "BẢN KIỂM ĐIỂM CÁ NHÂN", "Năm 2025", "(Cá nhân giữ chức vụ lãnh đạo, quản lý)",
+    "Họ và tên: Trần Văn Lâm", "Chức vụ chính quyền: Chủ tịch Ủy ban nhân dân xã",
+    "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC",
+    "1. Nhóm tiêu chí chung: chính trị tư tưởng; đạo đức, lối sống; ý thức tổ chức kỷ luật; tác phong, lề lối làm việc",
+    "Chấp hành nghiêm chủ trương sắp xếp tổ chức bộ máy, không so bì vị trí công tác sau hợp nhất xã.",
+    "{exemplary}",
+    "2. Kết quả thực hiện chức trách, nhiệm vụ được giao{leadership_head}",
+    "Ổn định 4 phòng chuyên môn trong 10 ngày; giải quyết đúng hạn 97,6% trong 5.812 hồ sơ hành chính.",
+    "{innovation}",
+    "II. HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN",
+    "Giải ngân vốn đầu tư công đến 30/11/2025 mới đạt 71% kế hoạch, do tôi chưa đôn đốc sát các chủ đầu tư.",
+    "III. KẾT QUẢ KHẮC PHỤC NHỮNG HẠN CHẾ, KHUYẾT ĐIỂM ĐÃ ĐƯỢC CHỈ RA Ở CÁC KỲ KIỂM ĐIỂM TRƯỚC",
+    "Năm 2024 không có hạn chế được chỉ ra.",
+    "IV. GIẢI TRÌNH NHỮNG VẤN ĐỀ ĐƯỢC GỢI Ý KIỂM ĐIỂM", "Không có.",
+    "V. LÀM RÕ TRÁCH NHIỆM CỦA CÁ NHÂN ĐỐI VỚI NHỮNG HẠN CHẾ, KHUYẾT ĐIỂM CỦA TẬP THỂ", "Tôi chịu trách nhiệm về giải ngân chậm.",
+    "VI. PHƯƠNG HƯỚNG, BIỆN PHÁP KHẮC PHỤC", "Giải ngân đủ 100% vốn trước 31/01/2026.",
+    "VII. TỰ NHẬN MỨC XẾP LOẠI CHẤT LƯỢNG", "Tổng điểm tự chấm: 87/100 điểm.", "☒ Hoàn thành tốt nhiệm vụ",
+]
+
+
+def _leader_2025(**parts) -> list[str]:
+    fill = {"exemplary": "", "leadership_head": "", "innovation": ""} | parts
+    return [line.format(**fill) for line in LEADER_2025 if line.format(**fill)]
+
+
+def test_2025_leader_items_written_inside_the_two_groups():
+    """HD 43 Mẫu 2B groups the criteria in two; a leader's leadership, daring and exemplary responsibility
+    written inside them are found there, not reported missing."""
+    a = analyse(doc_from_lines(_leader_2025(
+        exemplary="Về nêu gương: em gái tôi thuộc diện dôi dư sau sắp xếp, tôi vận động em nghỉ theo chế độ.",
+        leadership_head=", kết quả lãnh đạo, điều hành",
+        innovation="Việc khó, nhạy cảm: tôi ký kết luận hai vụ khiếu nại đất đai kéo dài từ năm 2018.")))
+    assert a.form == "2025" and a.kind == "leader"
+    assert {"leadership", "innovation", "exemplary"} <= set(a.sections)
+
+
+def test_2025_leader_items_not_written_anywhere_are_missing():
+    a = analyse(doc_from_lines(_leader_2025()))
+    assert a.kind == "leader"
+    assert not {"leadership", "innovation", "exemplary"} & set(a.sections)
