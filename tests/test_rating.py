@@ -27,6 +27,7 @@ def rating(lines, flags=None):
     (["Xếp loại viên chức quản lý và xếp loại đảng viên cùng mức: Hoàn thành tốt nhiệm vụ."], "good", "good"),
     (["Xếp loại đảng viên: Hoàn thành nhiệm vụ; xếp loại công chức: Hoàn thành tốt nhiệm vụ."], "complete", "good"),
     (["I rate myself as \"Completed duties well\", both as a public employee and as a Party member."], "good", "good"),
+    (["Xếp loại lao động: Hoàn thành tốt nhiệm vụ", "Xếp loại đảng viên: Hoàn thành nhiệm vụ"], "complete", "good"),
     # a professional soldier's work rating, abbreviated
     (["Tôi tự nhận mức xếp loại quân nhân chuyên nghiệp: HTTNV; xếp loại đảng viên: HTNV."], "complete", "good"),
 ])
