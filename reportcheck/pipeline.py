@@ -14,7 +14,7 @@ from .annotate import annotate
 from .rating import read_rating
 from .registry import Context, Rule, Selection, all_rules
 from .rubric import load_rubric, rubric_for
-from .segment import Candidate, candidate, match_headings, segment
+from .segment import Candidate, candidates, match_headings, segment
 from .text.normalize import fold
 
 _LEADER_NODES = ("I.L1", "I.L2", "I.L3")
@@ -95,7 +95,7 @@ def analyse(doc: Document) -> Analysis:
     a.parent_unit = detect_parent_unit(doc)
     form, kind, evidence = detect_markers(doc)
     a.form_evidence = evidence
-    cands = [c for c in (candidate(p) for p in doc.paragraphs) if c is not None]
+    cands = candidates(doc.paragraphs)
     form = form or form_from_year(a.year)
     marked_kind = kind
     fitted: dict = {}

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 import tomllib
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -215,6 +216,15 @@ class Match:
     also: tuple[str, ...] = ()  # section ids of a second part the same heading names ("4, 5. Giải trình …; trách nhiệm …")
 
 
+def candidates(paragraphs) -> list[Candidate]:
+    """The heading candidates of a document. A plain lead written again and again ("Nguyên nhân: …" after
+    each numbered limitation, "Ưu điểm: …" / "Hạn chế: …" in every item) labels repeated entries: it is
+    not the heading of a part, however well its words would match one."""
+    cands = [c for c in (candidate(p) for p in paragraphs) if c is not None]
+    weak = Counter(c.head_fold for c in cands if c.label is None and not c.strong and c.rest)
+    return [c for c in cands if not (c.label is None and not c.strong and c.rest and weak[c.head_fold] >= 2)]
+
+
 def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: list[Candidate] | None = None) -> list[Match]:
     """Assign candidates to rubric nodes in document order (see module doc).
 
@@ -222,7 +232,7 @@ def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: lis
     "III.") is fixed and the headings matched again, so that the items under it are read as its own.
     """
     if cands is None:
-        cands = [c for c in (candidate(p) for p in paragraphs) if c is not None]
+        cands = candidates(paragraphs)
     matched = _match_pass(rubric, cands, {})
     n_paras = max((c.index for c in cands), default=0) + 1
     tops = _fill_slots([n for n in rubric.nodes if n.depth == 1], cands, matched, 0, n_paras, frozenset(rubric.required))

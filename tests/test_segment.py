@@ -160,3 +160,20 @@ def test_2025_leader_items_not_written_anywhere_are_missing():
     a = analyse(doc_from_lines(_leader_2025()))
     assert a.kind == "leader"
     assert not {"leadership", "innovation", "exemplary"} & set(a.sections)
+
+
+def test_a_plain_lead_written_after_every_entry_is_no_heading():
+    """'Nguyên nhân: …' after each numbered limitation labels entries; it is not part II.2 (which would take
+    the limitations that follow it as causes)."""
+    lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", "Năm 2024", "Họ và tên: Lê Văn D",
+             "I. Ưu điểm, kết quả đạt được", "Hoàn thành 12 hồ sơ thẩm định đúng hạn.",
+             "II. Hạn chế, khuyết điểm và nguyên nhân",
+             "1. Báo cáo quý III nộp chậm 5 ngày.",
+             "Nguyên nhân: tôi chưa lập lịch làm việc cho tuần cao điểm.",
+             "2. Hai hồ sơ phải trả lại vì thiếu biên bản.",
+             "Nguyên nhân: tôi chưa kiểm tra kỹ danh mục giấy tờ trước khi nhận.",
+             "VI. Phương hướng, biện pháp khắc phục", "Lập lịch làm việc từ tháng 1/2025."]
+    a = analyse(doc_from_lines(lines))
+    lim = a.sections["limitations"]
+    assert lim.first <= 6 and lim.last >= 9
+    assert a.headings.get(7) is None and a.headings.get(9) is None
