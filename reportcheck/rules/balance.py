@@ -225,7 +225,12 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
     lex = lexicon()["discipline"]
     f = fold(text)
     if analysis.kind == "collective":
-        if has_phrase(f, lex["collective_leadership"]):
+        # "Ban Thường vụ … thi hành kỷ luật khiển trách 1 đảng viên": the leadership named as the one who
+        # imposes the measure is not the one it falls on — only what follows the imposing verb says on whom
+        imposing = _IMPOSING.search(f)
+        if imposing and _PASSIVE_BEFORE.search(f[max(0, imposing.start() - 60): imposing.start()]):
+            imposing = None  # "… bị Ủy ban Kiểm tra Huyện ủy thi hành kỷ luật": undergone, not imposed
+        if has_phrase(f[imposing.end():] if imposing else f, lex["collective_leadership"]):
             return True
         # a measure the collective imposed ("Đảng ủy thi hành kỷ luật khiển trách đối với đồng chí …") falls on
         # someone it disciplined, not on itself, unless that someone is named as one of its leadership
@@ -246,6 +251,11 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
 
 
 # "4/10 nhiệm vụ trọng tâm" — but not "2/7 nhiệm vụ vượt yêu cầu" (those exceeded, the rest were done)
+# the collective (or its leadership) imposing a measure, not undergoing one ("bị thi hành kỷ luật" is undergoing it)
+_IMPOSING = re.compile(r"\b(?:thi hanh ky luat|xu ly ky luat|ky luat khien trach|ky luat canh cao)\b")
+_PASSIVE_BEFORE = re.compile(r"\bbi\b[^,;.]*$")
+
+
 _RATIO_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\s+(?:chi tieu|nhiem vu|muc tieu|targets?|tasks?)"
                        r"(?!\s+(?:\w+\s+){0,2}(?:vuot|xuat sac|hoan thanh xuat sac|exceed|ahead of))")
 # "đạt 58,4% (kế hoạch | dự toán | chỉ tiêu)", "bằng 64% kế hoạch vốn", "achieved 81% of the plan"
