@@ -210,7 +210,7 @@ def _points_band(analysis: Analysis) -> str | None:
     return next(level for floor, level in POINT_BANDS if points >= floor)
 
 
-_ON_ME = re.compile(r"\bdoi voi (?:toi|ban than)\b|\b(?:khien trach|canh cao|ky luat|cach chuc) toi\b|\bagainst me\b|\bme a (?:reprimand|warning)")
+_ON_ME = re.compile(r"\bdoi voi (?:toi|ban than)\b|\b(?:khien trach|canh cao|ky luat|cach chuc) (?:toi|ban than)\b|\bagainst me\b|\bme a (?:reprimand|warning)")
 # "có 1 vận động viên …", "một chiến sĩ …": a counted person is someone else
 _SOMEONE = re.compile(r"\b(?:mot|hai|ba|01|02|\d)\s+(?!thang|nam|ngay|lan|ky|tuan|gio|dot|vu)[a-z]{2,}\s+[a-z]{2,}")
 
