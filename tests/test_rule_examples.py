@@ -204,6 +204,10 @@ def test_own_cause_is_not_the_passive(text: str, own: bool) -> None:
     ("Báo cáo chậm do tôi chưa sắp xếp thời gian.", True),
     ("Báo cáo chậm, do tôi ghi chép không kịp.", True),
     ("Sai sót là do tôi lập bảng vội.", True),
+    # folded, "độ", "đó" and "vi" would read as the conjunctions "do" and "vì"
+    ("Công dân phản ánh tôi giải thích không rõ ràng, thái độ chưa mềm mỏng.", False),
+    ("Có 2 vụ vi phạm hành chính chưa xử lý xong.", False),
+    ("Chậm 2 ngày. Do hướng dẫn mới ban hành giữa quý.", True),
 ])
 def test_do_of_an_agent_is_not_a_cause(text: str, cause: bool) -> None:
     from reportcheck.rules._facts import is_cause

@@ -179,7 +179,7 @@ than into only some this that these those them they would should could made make
 
 # ", do …" / ". Do …" after a clause gives its cause ("… chậm chi trả, do hướng dẫn thay đổi"); without the comma
 # "do" is as often "by" ("lớp do trường mở"), which the marker list leaves to its "do + word" entries
-_COMMA_DO = re.compile(r"[,;.]\s*(?:(?:nhung|va|chu yeu|mot phan|cung|phan lon)\s+)*(?:la\s+)?do\s+\w")
+_COMMA_DO = re.compile(r"[,;.]\s*(?:(?:nhung|va|chu yeu|mot phan|cung|phan lon)\s+)*(?:la\s+)?(?P<do>do)\s+\w")
 
 
 @lru_cache(maxsize=1)
@@ -194,11 +194,34 @@ def mask_agent(text_fold: str) -> str:
     return _agent_pattern().sub("__", text_fold)
 
 
+# the conjunctions of a cause as written: folded, "thái độ chưa" and "vi phạm" would read as "do chưa", "vi …"
+_CONJ_FOLDED = {"do": "do", "vi": "vì", "boi": "bởi"}
+
+
+def conj_as_written(text_lower: str, start: int, folded_word: str) -> bool:
+    """Whether the conjunction found at ``start`` of the folded text is that word with its own diacritics
+    ("do", "vì", "bởi"), not another word that folds onto it ("độ", "đó", "vi", "bói")."""
+    written = _CONJ_FOLDED.get(folded_word)
+    return written is None or text_lower[start: start + len(written)] == written
+
+
 def is_cause(text: str) -> bool:
     lex = lexicon()["cause"]
     f = mask_agent(fold(text))
-    return (has_phrase(f, lex["markers"]) is not None or has_phrase(lower(text), lex["markers_vi"]) is not None
-            or _COMMA_DO.search(f) is not None)
+    if has_phrase(lower(text), lex["markers_vi"]) is not None:
+        return True
+    low = None
+    if has_phrase(f, lex["markers"]) is not None:
+        low = lower(text)
+        for m in phrase_pattern(tuple(lex["markers"])).finditer(f):
+            first = m.group(0).strip().split(" ", 1)[0]
+            if conj_as_written(low, m.start() + len(m.group(0)) - len(m.group(0).lstrip()), first):
+                return True
+    for m in _COMMA_DO.finditer(f):
+        low = low if low is not None else lower(text)
+        if conj_as_written(low, m.start("do"), "do"):
+            return True
+    return False
 
 
 _CLAUSE_SPLIT = re.compile(r"[;,.:]|\s-\s")

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from ..annotate import classify, has_phrase, lexicon
 from ..model import Analysis, Finding
 from ..registry import Context, label, rule
-from ..text.normalize import count_words, fold, phrase_pattern
+from ..text.normalize import count_words, fold, lower, phrase_pattern
 from .structure import template_like
 from ._facts import (
-    Item, answers, content_bigrams, content_syllables, frame_bigrams, is_cause, is_concrete, is_deadline, is_objective,
+    Item, answers, conj_as_written, content_bigrams, content_syllables, frame_bigrams, is_cause, is_concrete, is_deadline, is_objective,
     is_subjective, mask_agent, once_per_report, overlap, section_items, strip_label,
 )
 
@@ -197,8 +197,12 @@ _CAUSE_OPEN = re.compile(r"(?:nguyen nhan(?: chu yeu)?(?: la)?|,?\s(?:(?:la|chu 
 
 def _cause_part(text: str) -> str:
     """The cause a limitation gives itself, from its marker on ("…, do tôi chưa …" -> "tôi chưa …"); "" if none."""
-    m = _CAUSE_OPEN.search(mask_agent(fold(text)))
-    return text[m.end():] if m else ""
+    low = lower(text)
+    for m in _CAUSE_OPEN.finditer(mask_agent(fold(text))):
+        word = m.group(0).split()[-1]  # "do", "vì", "bởi" as written ("thái độ chưa" is no cause)
+        if conj_as_written(low, m.end() - 1 - len(word), word):
+            return text[m.end():]
+    return ""
 
 
 def _denial_patterns() -> list[re.Pattern]:
@@ -396,7 +400,8 @@ def _topic_lead(text: str) -> str | None:
     m = re.match(r"^(?:rieng\s+)?(?:ve|doi voi|as for|regarding)\s+[^,;:]{3,60},", f)
     if m and count_words(text[: m.end()]) <= 8:
         return text[: m.end() - 1]
-    m = _SUBJECT_CAUSE.search(f)
+    m = next((m for m in _SUBJECT_CAUSE.finditer(f)
+              if conj_as_written(lower(text), m.end() - 1 - len(m.group(0).split()[-1]), m.group(0).split()[-1])), None)
     if m and 2 <= count_words(f[: m.start()]) <= 14 and not f.startswith(("nguyen nhan", "cause", "the cause", "the reason")):
         return text[: m.start()]
     return None
