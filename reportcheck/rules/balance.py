@@ -156,6 +156,20 @@ def _sick_months(text: str) -> float:
     return best
 
 
+_OWN = re.compile(r"\b(?:toi|ban than|minh|i|my|me)\b")
+_THEIR_TREATMENT = re.compile(r"\b(?:nguoi benh|benh nhan|nguoi dan|hoc sinh|tre|patients?|children)\b")
+
+
+def _own_illness(text: str) -> bool:
+    """Leave the writer took: "nghỉ ốm" says so by itself; "điều trị", "nằm viện", "hospital" only when the
+    sentence is about the writer ("tôi nằm viện điều trị 4 tháng"), not about patients ("41 người bỏ điều trị
+    quá 3 tháng")."""
+    f = fold(text)
+    if has_phrase(f, ("nghi om", "nghi benh", "nghi che do om", "nghi dai ngay", "sick leave", "on sick", "medical leave")):
+        return True
+    return bool(_OWN.search(f)) and not _THEIR_TREATMENT.search(f)
+
+
 @rule("RC402")
 def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     r = analysis.rating
@@ -176,8 +190,9 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
         if hits:
             yield finding("bản kiểm điểm có nêu bị xử lý kỷ luật trong năm",
                           "the report admits a disciplinary measure this year", hits[0][0], hits[0][1], "discipline")
-        for p, text in _mentions(analysis, "sick_leave"):
-            if _sick_months(text) >= ctx.thresholds["sick_leave_months"]:
+        # HD 21's sick-leave rule is about a person: not a collective's, and not the patients a doctor treats
+        for p, text in (_mentions(analysis, "sick_leave") if analysis.kind != "collective" else ()):
+            if _sick_months(text) >= ctx.thresholds["sick_leave_months"] and _own_illness(text):
                 yield finding("nghỉ ốm từ 03 tháng trở lên trong năm", "sick leave of three months or more this year",
                               p, text, "sick_leave")
                 break
