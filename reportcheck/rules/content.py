@@ -451,7 +451,7 @@ def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
         return  # nothing admitted, so nothing to find causes for: RC201 says it
     # causes given inside the limitations ("…; nguyên nhân là tôi chưa …") count too: only their cause part
     inline = [_cause_part(it.text) for it in _limitation_items(analysis)]
-    if any(is_subjective(c.text) for c in causes) or any(is_subjective(t) for t in inline if t) or \
+    if any(_own_cause(c.text) for c in causes) or any(is_subjective(t) for t in inline if t) or \
             _subjective_heading_with_text(analysis):
         return
     yield ctx.finding("RC203", section="causes", paragraph=causes[0].paragraph,
@@ -462,6 +462,21 @@ def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
 _SUBJECTIVE_LEADS = ("chu quan", "ve chu quan", "nguyen nhan chu quan", "ve phia ban than", "ve ban than", "ban than",
                      "ve phia toi", "phia toi", "subjective", "on my part", "my own")
 _OBJECTIVE_CUT = re.compile(r"\b(khach quan|nguyen nhan khach quan|objective)\b\s*:")
+
+
+_SUBJECTIVE_LABEL = re.compile(r"^[\s*+•\-–]*(?:nguyen nhan chu quan|ve chu quan|chu quan|ve phia ban than|subjective)"
+                               r"(?:\s*\([^)]*\))?\s*:")
+
+
+def _own_cause(text: str) -> bool:
+    """A cause that is the writer's own. Under its label ("Nguyên nhân chủ quan: …") the text is judged as
+    under a "Chủ quan" heading: the label alone does not make "bản thân … phải đảm nhiệm nhiều phần việc
+    … nên chưa thể làm tốt hơn" (workload, put in the first person) an own cause."""
+    m = _SUBJECTIVE_LABEL.match(fold(text))
+    if m is None:
+        return is_subjective(text)
+    rest = text[m.end():]
+    return count_words(rest) >= 4 and (is_subjective(rest) or bool(_OWN_FAULT.search(fold(rest))) or not is_objective(rest))
 
 
 def _subjective_heading_with_text(analysis: Analysis) -> bool:
