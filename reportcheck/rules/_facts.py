@@ -23,7 +23,7 @@ còn chưa không có là và của các những một_số đôi_khi lúc việ
 bản_thân tôi chúng_tôi hạn_chế khuyết_điểm yếu_kém tồn_tại nguyên_nhân khắc_phục biện_pháp phương_hướng tiếp_tục
 hơn_nữa nâng_cao công_tác thực_hiện nhiệm_vụ tốt cần_phải cần phải đảm_bảo đúng theo về tại từ như thì mà
 tập_thể chi_bộ đảng_viên năm mới cũng rất vẫn đang thế_nào hay nhiều ít phần đến ra vào lại trên dưới
-the a an and of to in for with on my our i we be was is are not have has will more by at as it this that
+the a and of to in for with on my our i we be was is are not have has will more by at as it this that
 """.split()
 _STOP_SYLL = frozenset(w for w in _STOP_WORDS if "_" not in w)
 _STOP_PHRASE = re.compile(r"(?<!\w)(?:" + "|".join(
