@@ -293,8 +293,9 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
         if s.section in ("prior_remediation", "remedies"):
             continue
         f = fold(s.text)
-        ratio = [(int(a), int(b)) for a, b in _RATIO_RE.findall(f) if 0 < int(b) and int(a) < int(b)]
-        percents = [float(p.replace(",", ".")) for p in _PERCENT_RE.findall(f)]
+        # (a ratio needs its "/", a percentage its "%": without them the patterns find nothing)
+        ratio = [(int(a), int(b)) for a, b in _RATIO_RE.findall(f) if 0 < int(b) and int(a) < int(b)] if "/" in f else []
+        percents = [float(p.replace(",", ".")) for p in _PERCENT_RE.findall(f)] if "%" in f else []
         # fewer than half of the targets (a count: "4/10 nhiệm vụ trọng tâm") is always key; one plan
         # item at 40% is a missed target, key or not
         below_half = any(a / b < 0.5 for a, b in ratio)
