@@ -156,18 +156,15 @@ def _sick_months(text: str) -> float:
     return best
 
 
-_OWN = re.compile(r"\b(?:toi|ban than|minh|i|my|me)\b")
-_THEIR_TREATMENT = re.compile(r"\b(?:nguoi benh|benh nhan|nguoi dan|hoc sinh|tre|patients?|children)\b")
-
-
 def _own_illness(text: str) -> bool:
     """Leave the writer took: "nghỉ ốm" says so by itself; "điều trị", "nằm viện", "hospital" only when the
     sentence is about the writer ("tôi nằm viện điều trị 4 tháng"), not about patients ("41 người bỏ điều trị
     quá 3 tháng")."""
+    lex = lexicon()["sick_leave"]
     f = fold(text)
-    if has_phrase(f, ("nghi om", "nghi benh", "nghi che do om", "nghi dai ngay", "sick leave", "on sick", "medical leave")):
+    if has_phrase(f, lex["leave"]):
         return True
-    return bool(_OWN.search(f)) and not _THEIR_TREATMENT.search(f)
+    return has_phrase(f, lex["writer"]) is not None and has_phrase(f, lex["others"]) is None
 
 
 @rule("RC402")

@@ -38,6 +38,7 @@ _TABLE_CAUSE = re.compile(r"^(?:cac\s+)?(?:nguyen nhan|causes?|reasons?|ly do)\b
 _TABLE_LIMIT = re.compile(r"^(?:cac\s+)?(?:han che|khuyet diem|ton tai|noi dung han che|shortcomings?|limitations?|weakness)")
 
 
+@once_per_report
 def _cause_table(analysis: Analysis) -> dict[int, tuple[Item, Item | None]] | None:
     """Limitations written in a table beside their causes ("Khuyết điểm, hạn chế | Nguyên nhân" as the
     header row, one limitation a row): {first paragraph of the limitation's cell: (limitation, its cause
