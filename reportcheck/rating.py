@@ -85,15 +85,22 @@ def _label_in(text: str, cfg: dict) -> tuple[int, str] | None:
             if ph not in text:
                 continue
             for m in re.finditer(r"(?<!\w)" + re.escape(ph) + r"(?!\w)", text):
+                if _NEGATED.search(text, max(0, m.start() - 60), m.start()):
+                    continue  # "(Đảng viên hưu trí, không xếp loại cán bộ, công chức, viên chức.)": no rating of that kind
                 if best is None or m.start() > best[0]:
                     best = (m.start(), kind)
     return best
 
 
+_NEGATED = re.compile(r"(?<!\w)(?:khong|chua|not)\s+(?:(?:xep loai|danh gia|tu xep loai|rated|classified)(?!\w)[^.;:]{0,40})?$")
+
+
 def _labels_between(text: str, cfg: dict) -> set[str]:
     """The kinds of rating (party, civil servant) that ``text`` names."""
     return {kind for kind in ("party", "civil_servant")
-            if any(re.search(r"(?<!\w)" + re.escape(ph) + r"(?!\w)", text) for ph in cfg["labels"][kind] if ph in text)}
+            if any(not _NEGATED.search(text, max(0, m.start() - 60), m.start())
+                   for ph in cfg["labels"][kind] if ph in text
+                   for m in re.finditer(r"(?<!\w)" + re.escape(ph) + r"(?!\w)", text))}
 
 
 def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
@@ -158,19 +165,47 @@ _OUT_OF_RE = re.compile(r"(?<![\d.,/])\d{1,3}(?:[.,]\d{1,2})?\s*/\s*(\d{1,3})\b"
 
 
 def _points(analysis: Analysis, indices: list[int]) -> float | None:
-    cues = _cfg()["points"]["cues"]
-    for i in indices:
-        text = fold(analysis.document.paragraphs[i].text)
-        if not any(c in text for c in cues):
+    cfg = _cfg()["points"]
+    found: list[tuple[bool, float]] = []
+    for text in _rows(analysis, indices):
+        if not any(c in text for c in cfg["cues"]):
             continue
+        is_total = any(t in text for t in cfg["total"])
         for m in _POINTS_RE.finditer(text):
             value = float(m.group(1).replace(",", "."))
             out_of = _OUT_OF_RE.match(text, m.start())
             if out_of and out_of.group(1) != "100":
                 continue  # an item's share ("tự chấm 22/30 điểm"), not the total
+            before = text[max(0, m.start() - 12):m.start()]
+            if any(w in before for w in cfg["maximum"]) or (before.endswith("(") and not is_total):
+                continue  # the scale of an item ("tối đa 30 điểm", "Nhóm tiêu chí chung (30 điểm)"), not a score
             if 0 < value <= 100:
-                return value
-    return None
+                found.append((is_total, bool(out_of), value))
+    # the total ("Tổng điểm tự chấm: 84/100 điểm (nhóm tiêu chí chung 26 điểm; …)"): a "/100" figure of a total
+    # line, else a total line's first figure, else the first figure given
+    if not found:
+        return None
+    best = min(range(len(found)), key=lambda k: (not found[k][0], not found[k][1], k))
+    return found[best][2]
+
+
+def _rows(analysis: Analysis, indices: list[int]) -> list[str]:
+    """Folded lines to read points from: a table row's cells as one line ("Tổng điểm tự chấm | 82 điểm")."""
+    paras = analysis.document.paragraphs
+    out: list[str] = []
+    row_at: dict[tuple[int, int], int] = {}
+    for i in indices:
+        p = paras[i]
+        if p.table_cell is None:
+            out.append(fold(p.text))
+            continue
+        key = p.table_cell[:2]
+        if key in row_at:
+            out[row_at[key]] += " | " + fold(p.text)
+        else:
+            row_at[key] = len(out)
+            out.append(fold(p.text))
+    return out
 
 
 def read_rating(analysis: Analysis) -> SelfRating:

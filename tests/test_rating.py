@@ -30,6 +30,9 @@ def rating(lines, flags=None):
     (["Xếp loại lao động: Hoàn thành tốt nhiệm vụ", "Xếp loại đảng viên: Hoàn thành nhiệm vụ"], "complete", "good"),
     # a professional soldier's work rating, abbreviated
     (["Tôi tự nhận mức xếp loại quân nhân chuyên nghiệp: HTTNV; xếp loại đảng viên: HTNV."], "complete", "good"),
+    # a rating the writer says is not given ("không xếp loại cán bộ, công chức") labels nothing after it
+    (["Xếp loại đảng viên: tôi tự nhận mức Hoàn thành tốt nhiệm vụ.",
+      "(Đảng viên hưu trí, không xếp loại cán bộ, công chức, viên chức.)", "Tự xếp loại: HTTNV"], "good", None),
 ])
 def test_rating_marks(lines, party, civil):
     r = rating(lines)
@@ -92,3 +95,36 @@ def test_points_alone_rate_by_the_2025_bands():
     r = analyse(doc_from_lines(head + ["Tổng điểm tự chấm: 79/100 điểm."])).rating
     assert (r.points, r.party) == (79, "good")
     assert rating(["Tổng điểm tự chấm: 79/100 điểm."]).party is None  # 2024: the 2023 form has no points
+
+
+def test_points_items_scale_and_total_in_a_table():
+    """A self-scoring table: '(tối đa 30 điểm) | 26 điểm' rows are the scale and items; the total row is the score."""
+    head = [line.replace("Năm 2024", "Năm 2025") for line in HEAD]
+    rows = ["Nhóm tiêu chí chung (tối đa 30 điểm) | 26 điểm",
+            "Nhóm tiêu chí kết quả thực hiện nhiệm vụ (tối đa 70 điểm) | 58 điểm",
+            "Tổng điểm tự chấm | 84/100 điểm", "Xếp loại đảng viên: Hoàn thành tốt nhiệm vụ."]
+    r = analyse(doc_from_lines(head + rows)).rating
+    assert (r.points, r.party) == (84, "good")
+    r = analyse(doc_from_lines(head + rows[:2] + rows[3:])).rating
+    assert r.points == 26  # no total written: the first score given, never the scale
+
+
+def test_points_table_cells_read_by_row():
+    """Each cell its own paragraph: '(30 điểm)' beside a group is its scale; the row 'Tổng điểm tự chấm | 82 điểm' the total."""
+    head = [line.replace("Năm 2024", "Năm 2025") for line in HEAD]
+    cells = ["Nhóm tiêu chí chung (30 điểm)", "25 điểm", "Nhóm tiêu chí kết quả thực hiện nhiệm vụ (70 điểm)", "57 điểm",
+             "Tổng điểm tự chấm", "82 điểm"]
+    flags = {len(head) + k: {"in_table": True, "table_cell": (0, k // 2, k % 2)} for k in range(len(cells))}
+    doc = doc_from_lines(head + cells + ["Đề nghị xếp loại: Hoàn thành tốt nhiệm vụ"], flags=flags)
+    r = analyse(doc).rating
+    assert (r.points, r.party) == (82, "good")
+
+
+def test_points_total_line_with_its_breakdown():
+    """'Tổng điểm tự chấm: 84/100 điểm (nhóm tiêu chí chung 26 điểm; … 58 điểm)': the total, not the last group."""
+    head = [line.replace("Năm 2024", "Năm 2025") for line in HEAD]
+    line = "Tổng điểm tự chấm: 84/100 điểm (nhóm tiêu chí chung 26 điểm; nhóm tiêu chí kết quả thực hiện nhiệm vụ 58 điểm)."
+    r = analyse(doc_from_lines(head + [line, "Xếp loại đảng viên: Hoàn thành tốt nhiệm vụ."])).rating
+    assert r.points == 84
+    line = "Tổng điểm tự chấm: 80 điểm (mục 1: 9 điểm; mục 2: 56 điểm; mục 3: 8 điểm; mục 4: 7 điểm)."
+    assert analyse(doc_from_lines(head + [line])).rating.points == 80
