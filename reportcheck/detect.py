@@ -162,7 +162,9 @@ _NAME_RE = re.compile(r"(?:ho va ten|ho ten|full name|name)\s*:\s*", re.I)
 
 # a leadership or management post in the "Chức vụ chính quyền:" line of the header. Matched with the
 # diacritics: folded, "trưởng ban" and "(điểm) trường bản" are the same letters.
-_POST_LINE_RE = re.compile(r"^\s*(?:chức vụ chính quyền|chức vụ(?! đảng)(?! đoàn thể)|position|post|job title)\s*[:.]\s*")
+# (the line may open with another field: "Cấp bậc: Thiếu tá. Chức vụ: Tiểu đoàn trưởng …")
+_POST_LINE_RE = re.compile(r"(?:^|[.;|\t]\s*)(?:chức vụ chính quyền|chức vụ(?! đảng)(?! đoàn thể)|position|post|job title)"
+                           r"\s*[:.]\s*")
 _LEADER_POST_RE = re.compile(
     r"(?<!\w)(?:chủ tịch|tổng giám đốc|giám đốc|trưởng phòng|hiệu trưởng|chánh văn phòng|chánh án|chánh thanh tra|"
     r"viện trưởng|trưởng khoa|hạt trưởng|đội trưởng|chỉ huy trưởng|trưởng ban|trạm trưởng|trưởng trạm|chi cục trưởng|"
@@ -181,7 +183,7 @@ def detect_leader_post(doc: Document) -> bool:
         mass = _MASS_LINE_RE.match(low)
         if mass and _MASS_LEADER_RE.search(low[mass.end(): mass.end() + 100]):
             return True
-        m = _POST_LINE_RE.match(low)
+        m = _POST_LINE_RE.search(low)
         if not m:
             continue
         post = low[m.end(): m.end() + 80]

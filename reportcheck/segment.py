@@ -557,8 +557,11 @@ def segment(analysis: Analysis, rubric: Rubric, cands: list[Candidate] | None = 
         )
     for sid, spec in _cues().get("stand_in", {}).items():
         other = sections.get(spec["by"])
-        if sid in rubric.required and sid not in sections and other is not None and other.heading and \
-                any(w in fold(other.heading) for w in spec["words"]):
+        if sid not in rubric.required or sid in sections or other is None or not other.heading:
+            continue
+        opening = " ".join(fold(paras[i].text) for i in other.body[:2])
+        if any(w in fold(other.heading) for w in spec["words"]) or \
+                any(all(w in opening for w in group) for group in spec.get("opening_words", ())):
             sections[sid] = replace(other, id=sid, matched_by="combined")
     analysis.sections = sections
     _assign_paragraphs(analysis, owner, rubric)
@@ -647,8 +650,16 @@ _FORM_LINE_RE = re.compile(
 
 
 def is_form_line(text: str) -> bool:
-    """Per-criterion rating boxes printed by the form ("Tự đánh giá về cấp độ thực hiện: ☐ Xuất sắc …")."""
-    return bool(_FORM_LINE_RE.search(fold(text)))
+    """Lines the form prints, not the writer's: per-criterion rating boxes ("Tự đánh giá về cấp độ thực hiện:
+    ☐ Xuất sắc …") and instructions in brackets ("(Nêu rõ kết quả khắc phục đối với từng hạn chế …)")."""
+    f = fold(text)
+    return bool(_FORM_LINE_RE.search(f) or (f[:1] in "([" and _instruction_re().match(f)))
+
+
+@lru_cache(maxsize=1)
+def _instruction_re() -> re.Pattern:
+    leads = "|".join(re.escape(w) for w in sorted(_cues()["form_instructions"]["leads"], key=len, reverse=True))
+    return re.compile(rf"^[(\[]\s*(?:{leads})(?![a-z])[^()\[\]]*[)\]][\s.:;…]*$")
 
 
 def _assign_paragraphs(analysis: Analysis, owner: dict[int, Node], rubric: Rubric) -> None:

@@ -35,3 +35,15 @@ def test_fold_removes_diacritics_and_case():
 def test_count_words_ignores_placeholders():
     assert count_words("……………… ...") == 0
     assert count_words("Năm 2024 tôi hoàn thành 100% kế hoạch") == 8
+
+
+def test_sentences_do_not_end_at_a_name_initial():
+    from reportcheck.annotate import split_sentences
+
+    def pieces(t):
+        return [t[a:b] for a, b in split_sentences(t)]
+
+    text = "Điều dưỡng Nguyễn Thị H. ghi khống phiếu (đồng chí H. đã bị khiển trách). Tôi nhận trách nhiệm."
+    assert pieces(text) == ["Điều dưỡng Nguyễn Thị H. ghi khống phiếu (đồng chí H. đã bị khiển trách).",
+                            "Tôi nhận trách nhiệm."]
+    assert pieces("Hồ sơ xếp loại A. Tôi nộp đúng hạn.") == ["Hồ sơ xếp loại A.", "Tôi nộp đúng hạn."]

@@ -110,6 +110,9 @@ def test_collective_recognised_from_title():
       "Chức vụ đoàn thể: Phó Chủ tịch Thường trực Liên đoàn Lao động huyện Châu Thành"], True),
     (["Chức vụ đoàn thể: Tổ trưởng tổ Công đoàn"], False),
     (["Position: Deputy Director of the Provincial Centre"], True),
+    # the post after another field on the same line; a commander's post
+    (["Cấp bậc: Thiếu tá. Chức vụ: Tiểu đoàn trưởng Tiểu đoàn 2, Trung đoàn 234"], True),
+    (["Cấp bậc: Thượng úy. Chức vụ: Trợ lý tác chiến"], False),
 ])
 def test_leader_post_in_the_header(lines, leader):
     """Before 2023 one form serves everyone: a leadership post in the header tells a leader (HD 21)."""

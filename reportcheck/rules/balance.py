@@ -85,6 +85,14 @@ _DATE_RANGE_RE = re.compile(
 )
 
 
+# "Từ ngày 05/4/2022 tôi phải mổ …, nghỉ điều trị … đến hết ngày 31/7/2022": the two ends far apart in one clause
+_VI_RANGE_RE = re.compile(
+    r"\btừ\s+(?:ngày\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d\d))?[^.;]{0,200}?"
+    r"\b(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d\d))?"
+)
+_VI_MONTH_RANGE_RE = re.compile(r"\btừ\s+tháng\s+(\d{1,2})\s+(?:đến|tới)\s+(?:hết\s+)?tháng\s+(\d{1,2})(?!\d)")
+
+
 _MONTH_NAMES = ("january february march april may june july august september october november december").split()
 _EN_RANGE_RE = re.compile(
     r"(\d{1,2})?\s*(" + "|".join(_MONTH_NAMES) + r")\s*(\d{1,2})?,?\s*((?:19|20)\d\d)?\s*(?:to|until|till|-|through)\s*"
@@ -107,7 +115,7 @@ def _range_months(text: str) -> float:
             continue
         if end > start:
             best = max(best, (end - start).days / 30.4)
-    for m in _DATE_RANGE_RE.finditer(text):
+    for m in [*_DATE_RANGE_RE.finditer(text), *_VI_RANGE_RE.finditer(lower(text))]:
         d1, m1, y1, d2, m2, y2 = m.groups()
         y2 = int(y2 or y1 or 2000)
         y1 = int(y1 or y2)
@@ -117,6 +125,8 @@ def _range_months(text: str) -> float:
             continue
         if end > start:
             best = max(best, (end - start).days / 30.4)
+    for m in _VI_MONTH_RANGE_RE.finditer(lower(text)):
+        best = max(best, int(m.group(2)) - int(m.group(1)))  # "từ tháng 4 đến tháng 7": at least 3 months
     return best
 
 
@@ -224,7 +234,11 @@ def _points_band(analysis: Analysis) -> str | None:
 
 _ON_ME = re.compile(r"\bdoi voi (?:toi|ban than)\b|\b(?:khien trach|canh cao|ky luat|cach chuc) (?:toi|ban than)\b|\bagainst me\b|\bme a (?:reprimand|warning)")
 # "có 1 vận động viên …", "một chiến sĩ …": a counted person is someone else
-_SOMEONE = re.compile(r"\b(?:mot|hai|ba|01|02|\d)\s+(?!thang|nam|ngay|lan|ky|tuan|gio|dot|vu)[a-z]{2,}\s+[a-z]{2,}")
+# … or a person named by an initial ("đồng chí H. đã bị Giám đốc kỷ luật khiển trách")
+_SOMEONE = re.compile(r"\b(?:mot|hai|ba|01|02|\d)\s+(?!thang|nam|ngay|lan|ky|tuan|gio|dot|vu)[a-z]{2,}\s+[a-z]{2,}"
+                      r"|\b(?:dong chi|d/c|ong|ba|anh|chi|em)\s+[a-z]\b(?!/)")
+# the full stop of a name's initial ("Nguyễn Thị H.") does not end a clause
+_INITIAL_DOT = re.compile(r"(?<![\w/])([a-z])\.(?=\s)")
 
 
 def _falls_on_writer(analysis: Analysis, text: str) -> bool:
@@ -244,6 +258,8 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
             imposing = None  # "… bị Ủy ban Kiểm tra Huyện ủy thi hành kỷ luật": undergone, not imposed
         if has_phrase(f[imposing.end():] if imposing else f, lex["collective_leadership"]):
             return True
+        if imposing:
+            return False  # imposed on someone who is not its leadership ("… disciplined 3 of their own staff")
         # a measure the collective imposed ("Đảng ủy thi hành kỷ luật khiển trách đối với đồng chí …") falls on
         # someone it disciplined, not on itself, unless that someone is named as one of its leadership
         return not (has_phrase(f, lex["ordinary_members"]) or has_phrase(f, lex["others"]) or has_phrase(f, lex["imposed"]))
@@ -254,7 +270,7 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
     # the clause that states the measure says on whom it falls ("Một thư ký do tôi phụ trách làm thất lạc
     # biên bản; đồng chí này bị khiển trách" is about the clerk), and its subject is what comes before the
     # measure: "nhân viên trực ca bị kỷ luật khiển trách, tôi nhận trách nhiệm …" is the clerk's measure
-    clause = next((c for c in re.split(r"[;.]", f) if has_phrase(c, lex["phrases"])), f)
+    clause = next((c for c in re.split(r"[;.]", _INITIAL_DOT.sub(r"\1", f)) if has_phrase(c, lex["phrases"])), f)
     m = phrase_pattern(tuple(lex["phrases"])).search(clause)
     subject = clause[: m.start()] if m else clause
     if (has_phrase(subject, lex["others"]) or _SOMEONE.search(subject)) and not has_phrase(subject, lex["first_person"]):
@@ -264,8 +280,9 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
 
 # "4/10 nhiệm vụ trọng tâm" — but not "2/7 nhiệm vụ vượt yêu cầu" (those exceeded, the rest were done)
 # the collective (or its leadership) imposing a measure, not undergoing one ("bị thi hành kỷ luật" is undergoing it)
-_IMPOSING = re.compile(r"\b(?:thi hanh ky luat|xu ly ky luat|ky luat khien trach|ky luat canh cao)\b")
-_PASSIVE_BEFORE = re.compile(r"\bbi\b[^,;.]*$")
+_IMPOSING = re.compile(r"\b(?:thi hanh ky luat|xu ly ky luat|ky luat khien trach|ky luat canh cao"
+                       r"|disciplined|reprimanded)\b")
+_PASSIVE_BEFORE = re.compile(r"\bbi\b[^,;.]*$|\b(?:was|were|been|be|being|is|are|got|get)\s+(?:\w+ly\s+)?$")
 
 
 _RATIO_RE = re.compile(r"\b(\d{1,3})\s*/\s*(\d{1,3})\s+(?:chi tieu|nhiem vu|muc tieu|targets?|tasks?)"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 
 from ..annotate import classify, has_phrase, lexicon
@@ -261,9 +263,11 @@ def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Findi
                 yield ctx.finding("RC202", section="limitations", paragraph=it.paragraph, evidence=it.text,
                                   extra={"scope": "item"})
         return
-    item_paras = {it.paragraph for it in items}
     inline = [_explained(it.text) for it in items]
-    standalone = [c for c in _cause_items(analysis) if c.paragraph not in item_paras]
+    # a cause entry that is not one of the limitations themselves (a limitation giving its cause inline is
+    # in both lists); "… chưa thu hồi được. Nguyên nhân: …" in the same paragraph is a cause entry of its own
+    own_text = {(it.paragraph, it.text.strip()) for it in items}
+    standalone = [c for c in _cause_items(analysis) if (c.paragraph, c.text.strip()) not in own_text]
     if not standalone and not any(inline):
         first = items[0]
         yield ctx.finding("RC202", section="limitations", paragraph=first.paragraph, evidence=first.text,
@@ -621,7 +625,15 @@ def _names_post(text_fold: str) -> bool:
 
 
 def _names_person(text: str) -> bool:
-    """A Vietnamese personal name: a common surname followed by one to three capitalised syllables."""
-    surnames = "|".join(lexicon()["responsibility"]["surnames"])
-    pattern = rf"(?<!\w)(?:{surnames})(?:\s+[A-ZĐ][\w]*){{1,3}}"
-    return re.search(pattern, text) is not None
+    """A Vietnamese personal name: a common surname followed by one to three capitalised syllables;
+    typed without diacritics, after "Comrade", "đồng chí", "Mr" …, the full name ("Comrade Tran Van Phuc")."""
+    return _person_re().search(text) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _person_re() -> re.Pattern:
+    surnames = lexicon()["responsibility"]["surnames"]
+    bare = sorted({unicodedata.normalize("NFD", s.replace("Đ", "D")).encode("ascii", "ignore").decode("ascii")
+                   for s in surnames} - set(surnames))
+    return re.compile(rf"(?<!\w)(?:(?:{'|'.join(surnames)})(?:\s+[A-ZĐ]\w*){{1,3}}"
+                      rf"|(?i:comrades?|mr\.?|mrs\.?|ms\.?|dong chi|đồng chí|d/c|đ/c)\s+(?:{'|'.join(bare)})(?:\s+[A-Z][a-z]*){{2,3}})(?!\w)")
