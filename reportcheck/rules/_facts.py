@@ -217,11 +217,17 @@ def is_cause(text: str) -> bool:
             first = m.group(0).strip().split(" ", 1)[0]
             if conj_as_written(low, m.start() + len(m.group(0)) - len(m.group(0).lstrip()), first):
                 return True
-    for m in _COMMA_DO.finditer(f):
+    for m in (*_COMMA_DO.finditer(f), *_collective_do().finditer(f)):
         low = low if low is not None else lower(text)
         if conj_as_written(low, m.start("do"), "do"):
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _collective_do() -> re.Pattern:
+    subjects = "|".join(sorted(lexicon()["cause"]["collective_subjects"], key=len, reverse=True))
+    return re.compile(rf"\b(?P<do>do)\s+(?:{subjects})\s+(?:chua|con|thieu|khong|it|did not|failed)\b")
 
 
 _CLAUSE_SPLIT = re.compile(r"[;,.:]|\s-\s")

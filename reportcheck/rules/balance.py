@@ -15,10 +15,17 @@ from ._facts import is_concrete, section_items
 _RANK = {"not_complete": 0, "complete": 1, "good": 2, "excellent": 3}
 
 
+_PART_II = ("limitations", "causes")
+
+
 def balance(analysis: Analysis) -> dict[str, float] | None:
     """Word shares of achievement vs shortcoming (+cause) sentences, None when too little text."""
-    ach = sum(count_words(s.text) for s in analysis.sentences if s.role == "achievement")
-    short = sum(count_words(s.text) for s in analysis.sentences if s.role in ("shortcoming", "cause"))
+    # in part II a sentence is a shortcoming or its cause whatever its wording ("… 37 học sinh không có thiết
+    # bị; đến tháng 10 nhà trường đã …" reads like a result, but the writer put it among the limitations)
+    ach = sum(count_words(s.text) for s in analysis.sentences
+              if s.role == "achievement" and s.section not in _PART_II)
+    short = sum(count_words(s.text) for s in analysis.sentences
+                if s.role in ("shortcoming", "cause") or (s.section in _PART_II and s.role == "achievement"))
     if ach + short == 0:
         return None
     return {"achievements": round(ach / (ach + short), 3), "shortcomings": round(short / (ach + short), 3)}
@@ -294,6 +301,17 @@ _PERCENT_RE = re.compile(
 )
 
 
+# "2/19 chỉ tiêu không đạt": the count is of the targets missed, not of those met
+_MISSED_AFTER = re.compile(r"(?:\s+[a-z]+){0,3}?\s*(?:\([^)]*\)\s*)?(?:khong|chua)\s+(?:dat|hoan thanh)\b"
+                           r"|(?:\s+[a-z]+){0,3}?\s+(?:were\s+|was\s+)?(?:not|missed|unmet)\b")
+
+
+def _achieved(m: re.Match, f: str) -> tuple[int, int]:
+    """(met, total) of a "4/10 nhiệm vụ" ratio: the count after "không đạt" is of those missed."""
+    a, b = int(m.group(1)), int(m.group(2))
+    return (b - a, b) if _MISSED_AFTER.match(f, m.end()) else (a, b)
+
+
 def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
     """Missed targets: any for "excellent" (100% of targets required), key ones for "good".
 
@@ -308,7 +326,8 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
             continue
         f = fold(s.text)
         # (a ratio needs its "/", a percentage its "%": without them the patterns find nothing)
-        ratio = [(int(a), int(b)) for a, b in _RATIO_RE.findall(f) if 0 < int(b) and int(a) < int(b)] if "/" in f else []
+        ratio = [_achieved(m, f) for m in _RATIO_RE.finditer(f)] if "/" in f else []
+        ratio = [(a, b) for a, b in ratio if 0 < b and a < b]
         percents = [float(p.replace(",", ".")) for p in _PERCENT_RE.findall(f)] if "%" in f else []
         # fewer than half of the targets (a count: "4/10 nhiệm vụ trọng tâm") is always key; one plan
         # item at 40% is a missed target, key or not
@@ -320,6 +339,8 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
             continue
         if by_words and not by_number and has_phrase(f, lex["self_study"]):
             continue  # "Việc tự học ngoại ngữ chưa đạt kế hoạch": the writer's study plan, not an assigned target
+        if rating != "excellent" and ratio and not below_half:
+            continue  # "hoàn thành 14/16 nhiệm vụ trọng tâm": most of the key tasks done (QĐ 124 Art. 12: fewer than half)
         if rating == "excellent" or below_half or has_phrase(f, lex["key_target"]):
             out.append((s.paragraph, s.text))
     return out

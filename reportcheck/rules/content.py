@@ -305,7 +305,15 @@ def _explained(text: str) -> bool:
             return True
         if any(has_phrase(fold(c), reasons) for c in clauses[1:]):
             return True
+        # an attitude of the writer's (or the collective's) that led to the failing: "Việc giám sát … chưa được
+        # chi bộ quan tâm nên … kéo dài ba tháng mới phát hiện", "Tôi còn ngại va chạm nên ít góp ý"
+        m = _CONSEQUENCE.search(fold(sentence))
+        if m and count_words(sentence[: m.start()]) >= 3 and has_phrase(fold(sentence)[: m.start()], reasons):
+            return True
     return False
+
+
+_CONSEQUENCE = re.compile(r"\s(?:nen|dan den|khien|so that|which led to|and so)\s")
 
 
 _ALL_LIMITATIONS = re.compile(r"\b(?:cac|nhung)\s+(?:han che|khuyet diem|ton tai)(?:,?\s+(?:khuyet diem|han che))?\s+"
