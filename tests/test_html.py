@@ -276,11 +276,15 @@ def test_audit_lists_every_row_worst_first_and_links_work(results):
     idset = set(ids)
     for href in root.xpath("//a/@href"):
         assert href.startswith("#") and href[1:] in idset, href
+    # looked up once (an xpath over the whole page per report is quadratic in the corpus)
+    tr_of = {tr.get("data-file"): tr for tr in trs}
+    element_of = {el.get("id"): el for el in root.iter() if el.get("id") is not None}
     for i, result in enumerate(results, start=1):
-        tr = root.xpath("//tr[@data-file=$f]", f=result.analysis.document.path)[0]
+        tr = tr_of[result.analysis.document.path]
         assert tr.xpath(".//a/@href")[0] == f"#r-{i}"
-        section = by_id(root, f"r-{i}")
-        assert section.xpath(".//*[@id=$p]", p=f"r-{i}-p-0")
+        section = element_of[f"r-{i}"]
+        first = element_of.get(f"r-{i}-p-0")
+        assert first is not None and any(anc is section for anc in first.iterancestors())
         assert result.analysis.document.path in section.text_content()
 
 
