@@ -138,8 +138,8 @@ def candidate(p: Paragraph) -> Candidate | None:
         strong = True
     elif rest and words <= 14:
         strong = False  # "Nguyên nhân: do …" or "- Về tư tưởng chính trị: …"
-    elif p.list_item and words <= 14 and not rest:
-        strong = False
+    elif (p.list_item or kind == "bullet") and words <= 14 and not rest and not head.rstrip().endswith((".", ";", ",")):
+        strong = False  # "* Chấp hành nguyên tắc tập trung dân chủ, quy chế làm việc" typed as a plain line
     else:
         return None
     if not strong and kind is None and not rest:
@@ -307,6 +307,9 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
                     score -= 20 if top_kind in ("roman", "part") else 12
                 if cand.label_kind == "roman" and node.label == cand.label:
                     score += 6  # and at the form's own number for this part
+                elif cand.label_kind is not None and cand.label_kind == top_kind and \
+                        _ordinal(cand.label) is not None and _ordinal(cand.label) == _ordinal(node.label):
+                    score += 6  # "B. Hạn chế, khuyết điểm, nguyên nhân và biện pháp khắc phục": the second part
                 if current_top is not None and node.order < current_top.order:
                     score -= 15
             else:

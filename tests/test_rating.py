@@ -30,6 +30,9 @@ def rating(lines, flags=None):
     (["Xếp loại lao động: Hoàn thành tốt nhiệm vụ", "Xếp loại đảng viên: Hoàn thành nhiệm vụ"], "complete", "good"),
     # a professional soldier's work rating, abbreviated
     (["Tôi tự nhận mức xếp loại quân nhân chuyên nghiệp: HTTNV; xếp loại đảng viên: HTNV."], "complete", "good"),
+    # a ward's part-time official: the work-side rating of "người hoạt động không chuyên trách"
+    (["1. Xếp loại người hoạt động không chuyên trách ở khu phố: Hoàn thành tốt nhiệm vụ.",
+      "2. Xếp loại đảng viên: Hoàn thành nhiệm vụ."], "complete", "good"),
     # a rating the writer says is not given ("không xếp loại cán bộ, công chức") labels nothing after it
     (["Xếp loại đảng viên: tôi tự nhận mức Hoàn thành tốt nhiệm vụ.",
       "(Đảng viên hưu trí, không xếp loại cán bộ, công chức, viên chức.)", "Tự xếp loại: HTTNV"], "good", None),

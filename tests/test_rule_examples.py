@@ -208,6 +208,13 @@ def test_own_cause_is_not_the_passive(text: str, own: bool) -> None:
     ("Công dân phản ánh tôi giải thích không rõ ràng, thái độ chưa mềm mỏng.", False),
     ("Có 2 vụ vi phạm hành chính chưa xử lý xong.", False),
     ("Chậm 2 ngày. Do hướng dẫn mới ban hành giữa quý.", True),
+    # the doing and the manner it fell short in: a cause; the file someone handled: an agent
+    ("01 đơn khiếu nại đối với việc trả hồ sơ do tôi thẩm định; Giám đốc đã giải quyết.", False),
+    ("Hồ sơ bị trả lại do tôi thẩm định chưa kỹ.", True),
+    ("Sai sót do tôi kiểm tra còn sơ suất.", True),
+    # the collective with a fault word gives a cause; the collective that made something is an agent
+    ("Kiểm tra mới được 18/30 cơ sở do chi ủy chưa phân công rõ người phụ trách.", True),
+    ("Kế hoạch do chi ủy xây dựng còn chung chung.", False),
 ])
 def test_do_of_an_agent_is_not_a_cause(text: str, cause: bool) -> None:
     from reportcheck.rules._facts import is_cause

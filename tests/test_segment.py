@@ -180,3 +180,32 @@ def test_a_plain_lead_written_after_every_entry_is_no_heading():
     lim = a.sections["limitations"]
     assert lim.first <= 6 and lim.last >= 9
     assert a.headings.get(7) is None and a.headings.get(9) is None
+
+
+def test_hd21_collective_items_in_their_own_order():
+    """HD 21's collective form (2019): the political tasks first, then democratic centralism, Party building,
+    personnel work — every required part found, the last item read as Party building."""
+    lines = ["ĐẢNG BỘ PHƯỜNG TÂN PHONG", "CHI BỘ TRẠM Y TẾ PHƯỜNG", "BÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ", "Năm 2021",
+             "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC",
+             "1. Việc quán triệt, cụ thể hóa và lãnh đạo thực hiện nhiệm vụ chính trị được giao",
+             "Chi bộ lãnh đạo Trạm tiêm 14.200 mũi vắc-xin Covid-19, đạt 100% kế hoạch; quản lý 1.300 hộ nghèo.",
+             "2. Việc thực hiện nguyên tắc tập trung dân chủ, quy chế làm việc; giữ gìn đoàn kết nội bộ",
+             "Chi bộ sinh hoạt đủ 12/12 kỳ; các việc lớn đều đưa ra chi bộ bàn bạc, biểu quyết.",
+             "3. Công tác xây dựng Đảng; phòng, chống tham nhũng, lãng phí",
+             "Kết nạp 1 đảng viên; kiểm tra 2 đảng viên, không phát hiện vi phạm.",
+             "4. Công tác cán bộ, quản lý đảng viên",
+             "Giới thiệu 1 đồng chí đi học trung cấp lý luận chính trị; 9/9 đảng viên được phân công nhiệm vụ.",
+             "II. HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN", "1. Hạn chế, khuyết điểm",
+             "Có 3 kỳ sinh hoạt chủ yếu thông báo công việc, ít thảo luận.", "2. Nguyên nhân",
+             "Chi ủy chuẩn bị nội dung sinh hoạt chưa kỹ.",
+             "III. KẾT QUẢ KHẮC PHỤC HẠN CHẾ, KHUYẾT ĐIỂM ĐÃ ĐƯỢC CHỈ RA Ở KỲ KIỂM ĐIỂM TRƯỚC",
+             "Năm 2020 được chỉ ra chậm nộp báo cáo; năm 2021 đã nộp đúng hạn 12/12 kỳ.",
+             "IV. TRÁCH NHIỆM CỦA TẬP THỂ VÀ CÁ NHÂN", "Đồng chí Bí thư chịu trách nhiệm về chất lượng sinh hoạt.",
+             "V. PHƯƠNG HƯỚNG, BIỆN PHÁP KHẮC PHỤC", "Từ tháng 1/2022 chi ủy gửi trước nội dung sinh hoạt 3 ngày.",
+             "VI. ĐỀ NGHỊ XẾP LOẠI", "Hoàn thành tốt nhiệm vụ"]
+    a = analyse(doc_from_lines(lines))
+    assert a.kind == "collective"
+    required = a.rubric.required
+    assert [sid for sid in required if sid not in a.sections] == []
+    assert a.sections["party_building"].last >= 12  # "4. Công tác cán bộ …" is Party building's
+    assert a.sections["principles"].first == 7

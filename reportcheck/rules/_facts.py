@@ -185,7 +185,11 @@ _COMMA_DO = re.compile(r"[,;.]\s*(?:(?:nhung|va|chu yeu|mot phan|cung|phan lon)\
 @lru_cache(maxsize=1)
 def _agent_pattern() -> re.Pattern:
     verbs = "|".join(re.escape(v) for v in sorted(lexicon()["cause"]["agent_verbs"], key=len, reverse=True))
-    return re.compile(rf"(?<![,;.:]\s)(?<![,;.:])\b(?<!la )(?<!chu yeu )(?<!mot phan )do(?=\s+(?:toi|ban than|minh|chung toi)\s+(?:{verbs})\b)")
+    # … but "do tôi thẩm định chưa kỹ" gives the cause: the doing and the manner it fell short in ("chưa kỹ",
+    # "còn sơ suất"), where "hồ sơ do bản thân phụ trách còn thiếu 2 biên bản" says what the file lacks
+    return re.compile(rf"(?<![,;.:]\s)(?<![,;.:])\b(?<!la )(?<!chu yeu )(?<!mot phan )do(?=\s+(?:toi|ban than|minh|chung toi)"
+                      rf"\s+(?:{verbs})\b(?!(?:\s+\w+)?\s+(?:(?:chua|khong|thieu)\s+(?:ky|can than|chat che|sat|ky luong)"
+                      rf"|con\s+(?:so suat|chu quan|voi|cham))\b))")
 
 
 def mask_agent(text_fold: str) -> str:

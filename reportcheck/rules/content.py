@@ -91,12 +91,15 @@ def _by_label(items: list[Item]) -> list[tuple[Item, str]]:
     for it in items:
         f = fold(it.text)
         m = _PART_LABEL.match(f)
+        own = None
         if m and count_words(m.group(0)) <= 12:
             if m.group(2):  # "Hạn chế thứ hai: …" goes back to limitations, with or without text after it
                 part = "limitation"
             elif count_words(f[m.end():]) == 0:  # a bare "Nguyên nhân:" / "Biện pháp:" line opens a list
                 part = "cause" if m.group(1) else "other"
-        out.append((it, part))
+            elif m.group(3):  # "Biện pháp: từ tháng 1/2023 …" after its limitation: that entry is no limitation
+                own = "other"
+        out.append((it, own or part))
     return out
 
 
