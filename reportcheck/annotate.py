@@ -33,7 +33,7 @@ from .text.normalize import fold, phrase_pattern
 _SENT_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-ZĐÀ-Ỹ0-9\-+•*])")
 _ABBREV = re.compile(r"(?:\b(?:TP|Q|P|ThS|TS|PGS|GS|BS|CN|KS|Th\.S|v\.v|St|Mr|Mrs|Dr|No|Tp|đ/c|Đ/c|UBND|HĐND)\.)$"
                      # a name's initial ("điều dưỡng Nguyễn Thị H.", "đồng chí H."), not "xếp loại A."
-                     r"|(?:\b[A-ZĐÀ-Ỹ]\w*|\b(?:đồng chí|đ/c|Đ/c|ông|bà|anh|chị|em|cháu|Ms|Mr|Mrs))\s+[A-ZĐ]\.$")
+                     r"|(?:\b[A-ZĐÀ-Ỹ]\w*|\b(?:đồng chí|đ/c|Đ/c|ông|bà|anh|chị|em|cháu|cô|thầy|chú|bác|Ms|Mr|Mrs))\s+[A-ZĐ]\.$")
 ROLES = ("achievement", "shortcoming", "cause", "remedy", "other")
 
 

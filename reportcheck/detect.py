@@ -88,7 +88,8 @@ def detect_year(doc: Document) -> int | None:
     head = [fold(p.text) for p in doc.paragraphs[: markers()["head_paragraphs"]]]
     for line in head:
         m = _YEAR_TITLE.match(line.strip(" .:()-"))
-        if m and len(line.split()) <= 4:  # a subtitle "Năm 2024", not a sentence "Năm 2024 chi bộ góp ý …"
+        # a subtitle "Năm 2024" (or "Năm 2025 - Cán bộ giữ chức vụ lãnh đạo"), not a sentence "Năm 2024 chi bộ góp ý …"
+        if m and (len(line.split()) <= 4 or re.match(r"\s*[-–(]", line.strip(" .:()-")[m.end():])):
             return int(m.group(1))
     for line in head:
         m = _YEAR_REVIEW.search(line)

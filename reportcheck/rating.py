@@ -130,7 +130,9 @@ def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
             for kind in (("party", "civil_servant") if both else (cur,)):
                 out.append(Mention(i, m.start(), cfg["_level_of"][m.group(0)], mark, is_emph, kind))
             prev_end = m.end()
-        if cfg["_boxed_re"] is not None and not any(m.paragraph == i for m in out):
+        # (a long name that only sits in an empty box does not stop it: "☐ Excellent completion ☒ Good completion
+        # ☐ Completion ☐ Non-completion of duties")
+        if cfg["_boxed_re"] is not None and not any(m.paragraph == i and m.mark != "empty" for m in out):
             # "[ ] Excellent [x] Good [ ] Completed": short names count only where every one has its box
             short = [(m, _mark_near(text, m.start(), m.end(), cfg)) for m in cfg["_boxed_re"].finditer(text)]
             if len(short) >= 2 and all(mark != "none" for _, mark in short):

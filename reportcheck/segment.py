@@ -31,7 +31,7 @@ from .text.normalize import count_words, fold, phrase_pattern
 _ROMAN = r"[IVX]{1,4}"
 _LABEL_RE = re.compile(
     rf"^(?:(?i:phần|phan|mục|muc|chương|chuong|part|section)(?:\s+thứ)?\s+)?"
-    rf"(?P<label>{_ROMAN}|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}|[a-zA-Z])"
+    rf"(?P<label>(?:{_ROMAN}|[A-Z])\.?\d{{1,2}}(?![\d,])|{_ROMAN}|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}|[a-zA-Z])"
     rf"(?P<punct>\s*[.):/\-]+\s*|\s+(?=[-:]))"
 )
 _BULLET_RE = re.compile(r"^[-+*•●○▪■◦>]+\s*")
@@ -50,9 +50,15 @@ class Candidate:
     strong: bool
 
 
+# an item numbered within its part: "A1.", "B2.", "II.1."
+_SUB_LABEL_RE = re.compile(rf"(?:{_ROMAN}|[A-Z])\.?(\d{{1,2}})")
+
+
 def _label_kind(label: str) -> str:
     if label.startswith("P") and len(label) > 1:
         return "part"
+    if _SUB_LABEL_RE.fullmatch(label):
+        return "arabic"
     if re.fullmatch(_ROMAN, label):
         return "roman"
     if label[0].isdigit():
@@ -352,8 +358,13 @@ def _ordinal(label: str | None) -> int | None:
     if not label:
         return None
     label = label.strip().rstrip(".)")
+    sub = _SUB_LABEL_RE.fullmatch(label) if not label.startswith("P") else None
+    if sub:
+        return int(sub.group(1))  # "A2": the second item of part A
     if label.startswith("P") and len(label) > 1:
         rest = label[1:]
+        if len(rest) == 1 and rest.isalpha() and rest.upper() not in _ROMAN_VALUES:
+            return ord(rest.lower()) - ord("a") + 1  # "Part B"
         return _ROMAN_VALUES.get(rest.upper()) or (int(rest) if rest.isdigit() else _WORD_ORDINALS.get(fold(rest)))
     if label.upper() in _ROMAN_VALUES and len(label) > 1 or label in _ROMAN_VALUES:
         return _ROMAN_VALUES[label.upper()]
@@ -384,16 +395,28 @@ def _by_numbering(rubric: Rubric, cands: list[Candidate], matched: list[Match]) 
     tops = [n for n in rubric.nodes if n.depth == 1]
     n_paras = max((c.index for c in cands), default=0) + 1
     required = frozenset(rubric.required)
-    out += _fill_slots(tops, cands, out, 0, n_paras, required)
+    out += _fill_all(tops, cands, out, 0, n_paras, required)
     out.sort(key=lambda m: m.cand.index)
     top_matches = [m for m in out if m.node.depth == 1]
     for i, m in enumerate(top_matches):
         end = top_matches[i + 1].cand.index if i + 1 < len(top_matches) else n_paras
         children = rubric.children(m.node.key)
         if children:
-            out += _fill_slots(children, cands, out, m.cand.index + 1, end, required)
+            out += _fill_all(children, cands, out, m.cand.index + 1, end, required)
     out.sort(key=lambda m: m.cand.index)
     return out
+
+
+def _fill_all(siblings: list[Node], cands: list[Candidate], matched: list[Match], lo: int, hi: int,
+              required: frozenset[str]) -> list[Match]:
+    """_fill_slots until it finds nothing more: a part inferred by its number ("A3." = I.3 after "A1." = I.1)
+    is an anchor for the one between them ("A2." = I.2)."""
+    new: list[Match] = []
+    while True:
+        found = _fill_slots(siblings, cands, matched + new, lo, hi, required)
+        if not found:
+            return new
+        new += found
 
 
 def _fill_slots(siblings: list[Node], cands: list[Candidate], matched: list[Match], lo: int, hi: int,

@@ -85,6 +85,12 @@ def test_points_band_of_the_2025_scale(points, level, fires):
     assert ("points_band" in cases) is fires
 
 
+def test_short_english_names_beside_a_long_one_in_an_empty_box():
+    r = rating(["1. As a public employee: ☐ Excellent completion ☒ Good completion ☐ Completion ☐ Non-completion of duties",
+                "2. As a Party member: ☐ Excellent completion ☐ Good completion ☒ Completion ☐ Non-completion of duties"])
+    assert (r.party, r.civil_servant) == ("complete", "good")
+
+
 def test_short_english_names_only_next_to_boxes():
     r = rating(["Civil-servant / employee classification: [ ] Excellent [x] Good [ ] Completed [ ] Not completed",
                 "Party member classification: [x] Excellent [ ] Good [ ] Completed [ ] Not completed"])

@@ -209,3 +209,58 @@ def test_hd21_collective_items_in_their_own_order():
     assert [sid for sid in required if sid not in a.sections] == []
     assert a.sections["party_building"].last >= 12  # "4. Công tác cán bộ …" is Party building's
     assert a.sections["principles"].first == 7
+
+
+def test_items_numbered_within_lettered_parts():
+    """'Part A.' / 'A1.' 'A2.' 'A3.': an item numbered inside its part; the one whose wording matches nothing
+    ('A2. Teaching, research …') is the form's item at its number, between two recognised by their words."""
+    lines = ["PERSONAL SELF-REVIEW", "Year 2023 (party member without a leadership or management post)",
+             "Full name: Tran Quoc Viet",
+             "Part A. What I did well this year",
+             "A1. Political conviction, ethics, lifestyle, discipline and working manner",
+             "I keep a firm political stance and attended all 12 cell meetings of the year.",
+             "A2. Teaching, research and other assigned duties",
+             "I taught 312 hours in four courses and published 2 papers in national journals.",
+             "A3. My yearly commitment",
+             "I met both commitments I registered in January 2023.",
+             "Part B. Where I fell short, and why", "B1. Shortcomings",
+             "Two of my course outlines were submitted three weeks late.", "B2. Causes",
+             "I put off revising the outlines until the deadline.",
+             "Part C. Follow-up on shortcomings pointed out last year",
+             "Last year's late grading was fixed: all grades were entered on time in 2023.",
+             "Part D. Issues raised for my review", "None.",
+             "Part E. My share in the collective's shortcomings", "None.",
+             "Part F. What I will do, and by when", "Submit every course outline by 15 August 2024.",
+             "Part G. Self-rating", "☐ Excellent completion ☒ Good completion ☐ Completion ☐ Non-completion of duties"]
+    a = analyse(doc_from_lines(lines))
+    assert a.sections["task_results"].first == 6
+    assert a.sections["commitment"].first == 8
+    assert a.rating.party == "good"
+
+
+def test_parts_named_in_the_writers_own_words():
+    """'Những mặt còn yếu và nguyên nhân', 'Mặt còn yếu', 'Những gì đã sửa được từ kỳ kiểm điểm trước',
+    'Hướng sửa và thời gian', 'Xây dựng chi bộ, kiểm tra giám sát …': each is the form's part by its heading."""
+    from test_rule_examples import load_base, render
+
+    example = {"heading": {"shortcomings": "II. Những mặt còn yếu và nguyên nhân", "limitations": "1. Mặt còn yếu",
+                           "prior_remediation": "III. Những gì đã sửa được từ kỳ kiểm điểm trước",
+                           "remedies": "VI. Hướng sửa và thời gian",
+                           "party_building": "3. Xây dựng chi bộ, kiểm tra giám sát, phòng chống tham nhũng",
+                           "self_rating": "VII. Chi bộ tự đánh giá"}}
+    a = analyse(doc_from_lines(render(load_base("collective_vi"), example).splitlines()))
+    for sid in ("limitations", "prior_remediation", "remedies", "party_building", "self_rating"):
+        assert a.sections[sid].matched_by in ("heading", "combined"), sid
+    example = {"heading": {"ideology": "1. Phẩm chất chính trị, đạo đức, lối sống, ý thức kỷ luật và cách làm việc"}}
+    a = analyse(doc_from_lines(render(load_base("member_vi"), example).splitlines()))
+    assert a.sections["working_style"].matched_by == "combined"  # "cách làm việc" names working style
+
+
+@pytest.mark.parametrize("subtitle,year", [("Năm 2025 - Cán bộ giữ chức vụ lãnh đạo, quản lý", 2025), ("Năm 2024", 2024),
+                                           ("Năm 2023 (Cá nhân giữ chức vụ lãnh đạo, quản lý)", 2023)])
+def test_year_from_the_subtitle(subtitle, year):
+    from reportcheck.detect import detect_year
+
+    lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", subtitle, "Họ và tên: Bùi Quang Trung",
+             "Năm 2024 chi bộ góp ý tôi còn chậm báo cáo."]
+    assert detect_year(doc_from_lines(lines)) == year

@@ -243,7 +243,7 @@ _ON_ME = re.compile(r"\bdoi voi (?:toi|ban than)\b|\b(?:khien trach|canh cao|ky 
 # "có 1 vận động viên …", "một chiến sĩ …": a counted person is someone else
 # … or a person named by an initial ("đồng chí H. đã bị Giám đốc kỷ luật khiển trách")
 _SOMEONE = re.compile(r"\b(?:mot|hai|ba|01|02|\d)\s+(?!thang|nam|ngay|lan|ky|tuan|gio|dot|vu)[a-z]{2,}\s+[a-z]{2,}"
-                      r"|\b(?:dong chi|d/c|ong|ba|anh|chi|em)\s+[a-z]\b(?!/)")
+                      r"|\b(?:dong chi|d/c|ong|ba|anh|chi|em|co|thay|chu|bac|cau)\s+[a-z]\b(?!/)")
 # the full stop of a name's initial ("Nguyễn Thị H.") does not end a clause
 _INITIAL_DOT = re.compile(r"(?<![\w/])([a-z])\.(?=\s)")
 
@@ -263,7 +263,9 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
         imposing = _IMPOSING.search(f)
         if imposing and _PASSIVE_BEFORE.search(f[max(0, imposing.start() - 60): imposing.start()]):
             imposing = None  # "… bị Ủy ban Kiểm tra Huyện ủy thi hành kỷ luật": undergone, not imposed
-        if has_phrase(f[imposing.end():] if imposing else f, lex["collective_leadership"]):
+        # ("… 1 đảng viên (đảng viên, không phải cấp ủy viên)": a post the writer denies names no one)
+        named = _NOT_A.sub(" ", f[imposing.end():] if imposing else f)
+        if has_phrase(named, lex["collective_leadership"]):
             return True
         if imposing:
             return False  # imposed on someone who is not its leadership ("… disciplined 3 of their own staff")
@@ -282,7 +284,14 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
     subject = clause[: m.start()] if m else clause
     if (has_phrase(subject, lex["others"]) or _SOMEONE.search(subject)) and not has_phrase(subject, lex["first_person"]):
         return False  # someone else's measure, and the writer is not its subject
+    if has_phrase(subject, lex["first_person"]) and _UNDERGONE.search(clause):
+        return True  # "tôi … đã được Chi bộ thi hành kỷ luật bằng hình thức khiển trách"
     return has_phrase(f + " ", lex["self_markers"]) is not None
+
+
+_NOT_A = re.compile(r"\b(?:khong phai|khong la|chua phai|not an?|not the)(?:\s+[a-z]+){1,3}")
+# the writer as the subject of a measure undergone: "được/bị <agent> thi hành kỷ luật"
+_UNDERGONE = re.compile(r"\b(?:bi|duoc)\s+(?:\w+\s+){0,4}?(?:thi hanh ky luat|xu ly ky luat|ky luat|khien trach|canh cao)\b")
 
 
 # "4/10 nhiệm vụ trọng tâm" — but not "2/7 nhiệm vụ vượt yêu cầu" (those exceeded, the rest were done)

@@ -506,8 +506,13 @@ def _subjective_heading_with_text(analysis: Analysis) -> bool:
         cut = _OBJECTIVE_CUT.search(fold(text))
         if cut:  # "Chủ quan: … . Khách quan: …" in one paragraph: only the first part is the writer's
             text = text[: cut.start()]
+        # a fault counts where its clause's subject is not someone else ("một số chủ đầu tư nộp hồ sơ không
+        # đầy đủ"; the subject is what comes before the fault)
+        others = lexicon()["subjective"]["third_party"]
+        own_fault = any((m := _OWN_FAULT.search(c)) and has_phrase(c[: m.start()], others) is None
+                        for c in re.split(r"[;,.]", fold(text)))
         if count_words(text) >= 4 and not _is_none(text) and (
-                is_subjective(text) or _OWN_FAULT.search(fold(text)) or not is_objective(text)):
+                is_subjective(text) or own_fault or not is_objective(text)):
             return True
     return False
 
