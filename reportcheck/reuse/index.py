@@ -53,7 +53,9 @@ import numpy as np
 from .align import Match, align, align_pairs, score_pairs
 from .config import ReuseConfig, load_config
 from .minhash import BandIndex, MinHasher, optimal_bands
-from .units import Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sorted, prepare, tokenize
+from .units import (
+    Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sorted, pack_tokens, prepare, tokenize, unpack_tokens,
+)
 
 ROLES = ("prior", "peer", "reference", "boilerplate")
 
@@ -161,6 +163,26 @@ class _Features:
     unit_keys: np.ndarray  # exact-sentence hashes for the sentence index (unique, sorted)
     tokens: Tokens | None = None
     analysis: UnitsAnalysis | None = None
+    fitted: int | None = None  # the position of the report among the fitted ones, when it is one of them
+
+
+class _TokenStore:
+    """The tokens of the fitted documents (:func:`~reportcheck.reuse.units.pack_tokens`, ~8 KB a report), made
+    once by the fit and read back by position (``pread``: forked processes too) when a fitted report is
+    aligned: as the report queried (its own check) or as a candidate. Kept in anonymous temporary files, one
+    per fit worker, gone when closed or when the process ends."""
+
+    def __init__(self, n_docs: int):
+        self.files: list = []
+        self.where = np.full((n_docs, 3), -1, dtype=np.int64)  # file no., offset, length
+
+    def new_file(self):
+        self.files.append(tempfile.TemporaryFile(prefix="reportcheck-tokens-"))
+        return len(self.files) - 1
+
+    def get(self, i: int) -> bytes | None:
+        f, off, n = self.where[i].tolist()
+        return os.pread(self.files[f].fileno(), n, off) if f >= 0 else None
 
 
 class CorpusIndex:
@@ -201,6 +223,7 @@ class CorpusIndex:
     def fit(self, docs: Iterable[IndexDoc], boilerplate: Iterable[str] = ()) -> "CorpusIndex":
         """Learn boilerplate, document frequencies, signatures and LSH tables from ``docs``."""
         cfg = self.config_ = self._make_config()
+        self._token_store: _TokenStore | None = None  # (during the fit, documents are tokenized)
         docs = list(docs)
         seen: set[str] = set()
         for d in docs:
@@ -274,13 +297,26 @@ class CorpusIndex:
 
         # 3. signatures per zone + exact-sentence index. A sampled report is tokenized once: the
         # tokens its document frequencies were counted from are kept for its signatures.
+        # Each report's tokens are kept (the check of a fitted report aligns it: they are not made again).
+        store = _TokenStore(len(indexed)) if hasattr(os, "pread") else None
         if parallel:
-            parts = _fit_forked(self, len(indexed), sample, n_jobs, learn)
+            parts = _fit_forked(self, len(indexed), sample, n_jobs, learn, store)
         else:
             kept: dict[int, Tokens] = {}
             learn([_df_counts(self, np.array(sample, dtype=np.int64), kept)])
-            parts = [_features_of(self, np.arange(len(indexed), dtype=np.int64), kept)]
+            out = store.files[store.new_file()] if store is not None else None
+            parts = [_features_of(self, np.arange(len(indexed), dtype=np.int64), kept, out)]
             del kept
+        if store is not None:
+            offsets = np.concatenate([p[5] for p in parts]) if parts else np.zeros(0, np.int64)
+            lengths = np.concatenate([p[6] for p in parts]) if parts else np.zeros(0, np.int64)
+            start = 0
+            for k, p in enumerate(parts):
+                n_k = len(p[5])
+                store.where[start:start + n_k] = np.stack([np.full(n_k, k), offsets[start:start + n_k],
+                                                           lengths[start:start + n_k]], axis=1)
+                start += n_k
+            self._token_store = store
         self.signatures_ = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, cfg.num_perm), np.uint32)
         self.sig_doc_ = np.concatenate([p[1] for p in parts]).astype(np.int32)
         self.sig_zone_ = np.concatenate([p[2] for p in parts]).astype(np.int8)
@@ -299,7 +335,23 @@ class CorpusIndex:
         if not hasattr(self, "signatures_"):
             raise RuntimeError("CorpusIndex is not fitted: call fit(docs) first")
 
-    def _tokens(self, doc: IndexDoc) -> Tokens:
+    def _fitted(self, doc: IndexDoc) -> int | None:
+        """The position of ``doc`` among the fitted reports when it is one of them (same id, same text)."""
+        idx = self.id_to_idx_.get(doc.id)
+        if idx is None:
+            return None
+        mine = self.docs_[idx]
+        return idx if mine is doc or mine.paragraphs == doc.paragraphs else None
+
+    def _tokens(self, doc: IndexDoc, fitted: int | None = None) -> Tokens:
+        """The tokens of ``doc``: those the fit kept when it is the fitted report ``fitted`` (or is found to be one)."""
+        store = getattr(self, "_token_store", None)
+        if store is not None:
+            if fitted is None:
+                fitted = self._fitted(doc)
+            blob = store.get(fitted) if fitted is not None else None
+            if blob is not None:
+                return unpack_tokens(blob, doc.paragraphs, self.config_)
         return tokenize(doc.paragraphs, self.config_)
 
     def _prepare(self, doc: IndexDoc) -> Prepared:
@@ -322,7 +374,11 @@ class CorpusIndex:
         tokenized already (by this process)."""
         cfg = self.config_
         bp = self.boilerplate_
-        tk = tokens if tokens is not None else self._tokens(doc)
+        fitted = None
+        if tokens is None:
+            fitted = self._fitted(doc)
+            tokens = self._tokens(doc, fitted)
+        tk = tokens
         an = analyse(tk, cfg, bp.shingles, bp.units)
         zmap = self._zone_of
         zone_of = np.array([zmap.get(sec, zmap[None]) for sec in tk.u_sec], dtype=np.int16)
@@ -341,8 +397,8 @@ class CorpusIndex:
         if len(ukeys):
             ukeys = ukeys[~in_sorted(ukeys, bp.units)]
         if not with_units:
-            return _Features(None, zone_ids, zone_sets, ukeys)
-        return _Features(None, zone_ids, zone_sets, ukeys, tk, an)
+            return _Features(None, zone_ids, zone_sets, ukeys, fitted=fitted)
+        return _Features(None, zone_ids, zone_sets, ukeys, tk, an, fitted)
 
     def _units_of(self, f: _Features) -> Prepared:
         """The units of a query's features ready for alignment (the same as :meth:`_prepare` of its doc)."""
@@ -391,8 +447,13 @@ class CorpusIndex:
         cand_docs: list[np.ndarray] = []
         cand_vals: list[np.ndarray] = []
         if f.zone_sets:
-            offsets = np.cumsum([0] + [len(s) for s in f.zone_sets])
-            qsig = self.minhasher_.signatures(np.concatenate(f.zone_sets), offsets)
+            if f.fitted is not None:  # a fitted report: the fit made the same signatures (one row a zone)
+                lo, hi = np.searchsorted(self.sig_doc_, f.fitted, "left"), np.searchsorted(self.sig_doc_, f.fitted, "right")
+                if self.sig_zone_[lo:hi].tolist() == f.zone_ids:
+                    qsig = self.signatures_[lo:hi]
+            if qsig is None:
+                offsets = np.cumsum([0] + [len(s) for s in f.zone_sets])
+                qsig = self.minhasher_.signatures(np.concatenate(f.zone_sets), offsets)
             rows = self.lsh_.query(qsig)
             stats.lsh_hits = len(rows)
             if len(rows):
@@ -592,12 +653,25 @@ def _examples(docs, sample, keys: np.ndarray, counts: np.ndarray, form_units: np
     return tuple(t for _, t in ex[:200])
 
 
-def _features_of(index: CorpusIndex, docs: np.ndarray, kept: dict | None = None):
+def _features_of(index: CorpusIndex, docs: np.ndarray, kept: dict | None = None, out=None):
     """Signatures and sentence keys of the given documents (run in-process or in a fork); ``kept``: tokens
-    of some of them (:func:`_df_counts`), used up."""
+    of some of them (:func:`_df_counts`), used up; ``out``: a file the documents' packed tokens are written
+    to (their offsets and lengths are returned too)."""
     vals, lens, zdoc, zid, ukeys, udocs = [], [], [], [], [], []
+    offsets, lengths = [], []
+    at = 0
     for i in docs.tolist():
-        f = index._features(index.docs_[i], with_units=False, tokens=kept.pop(i, None) if kept else None)
+        doc = index.docs_[i]
+        tk = kept.pop(i, None) if kept else None
+        if tk is None:
+            tk = index._tokens(doc)
+        f = index._features(doc, with_units=False, tokens=tk)
+        if out is not None:
+            blob = pack_tokens(tk)
+            out.write(blob)
+            offsets.append(at)
+            lengths.append(len(blob))
+            at += len(blob)
         for z, s in zip(f.zone_ids, f.zone_sets):
             vals.append(s)
             lens.append(len(s))
@@ -606,14 +680,18 @@ def _features_of(index: CorpusIndex, docs: np.ndarray, kept: dict | None = None)
         if len(f.unit_keys):
             ukeys.append(f.unit_keys)
             udocs.append(np.full(len(f.unit_keys), i, dtype=np.int32))
-    offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64) if lens else np.zeros(1, np.int64)
-    sigs = index.minhasher_.signatures(np.concatenate(vals) if vals else np.zeros(0, np.uint64), offsets)
+    if out is not None:
+        out.flush()
+    offsets = np.array(offsets, dtype=np.int64)
+    lengths = np.array(lengths, dtype=np.int64)
+    offsets_ = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64) if lens else np.zeros(1, np.int64)
+    sigs = index.minhasher_.signatures(np.concatenate(vals) if vals else np.zeros(0, np.uint64), offsets_)
     return (sigs, np.array(zdoc, dtype=np.int32), np.array(zid, dtype=np.int8),
             np.concatenate(ukeys) if ukeys else np.zeros(0, np.uint64),
-            np.concatenate(udocs) if udocs else np.zeros(0, np.int32))
+            np.concatenate(udocs) if udocs else np.zeros(0, np.int32), offsets, lengths)
 
 
-def _fit_worker(index: CorpusIndex, docs: np.ndarray, sampled: np.ndarray, tmp: str, k: int, conn) -> None:
+def _fit_worker(index: CorpusIndex, docs: np.ndarray, sampled: np.ndarray, tmp: str, k: int, conn, out) -> None:
     """One forked child of :func:`_fit_forked`: document frequencies of the sampled documents of its
     chunk, then, once the parent has learned the boilerplate, the signatures of the whole chunk."""
     kept: dict[int, Tokens] = {}
@@ -627,15 +705,16 @@ def _fit_worker(index: CorpusIndex, docs: np.ndarray, sampled: np.ndarray, tmp: 
         bp_shingles, bp_units = z["shingles"], z["units"]
     index.boilerplate_ = Boilerplate(shingles=bp_shingles, units=bp_units, n_form_shingles=0, n_form_units=0,
                                      n_learned_shingles=0, n_learned_units=0, min_docs=None)
-    sigs, zdoc, zid, uk, ud = _features_of(index, docs, kept)
-    np.savez(os.path.join(tmp, f"f{k}.npz"), a0=sigs, a1=zdoc, a2=zid, a3=uk, a4=ud)
+    arrays = _features_of(index, docs, kept, out)
+    np.savez(os.path.join(tmp, f"f{k}.npz"), **{f"a{i}": a for i, a in enumerate(arrays)})
 
 
-def _fit_forked(index: CorpusIndex, n: int, sample: list[int], n_jobs: int, learn) -> list[tuple[np.ndarray, ...]]:
+def _fit_forked(index: CorpusIndex, n: int, sample: list[int], n_jobs: int, learn,
+                store: _TokenStore | None = None) -> list[tuple[np.ndarray, ...]]:
     """Document frequencies and signatures in ``n_jobs`` forked children, each over a contiguous chunk of
     the ``n`` documents, in two steps: each counts the sampled documents of its chunk (keeping their tokens);
     ``learn(parts)`` then sets the boilerplate here, and each child, told to go on, makes the signatures of
-    its chunk. A document is tokenized once for both.
+    its chunk. A document is tokenized once for both; its tokens go to ``store`` (a file per child).
 
     Children inherit the index (copy-on-write); arrays go through .npz files read with
     ``allow_pickle=False``, in chunk order, and the pipes carry only the two signals."""
@@ -650,7 +729,8 @@ def _fit_forked(index: CorpusIndex, n: int, sample: list[int], n_jobs: int, lear
         try:
             for k, chunk in enumerate(chunks):
                 here, there = ctx.Pipe()
-                pr = ctx.Process(target=_fit_worker, args=(index, chunk, sampled, tmp, k, there))
+                out = store.files[store.new_file()] if store is not None else None
+                pr = ctx.Process(target=_fit_worker, args=(index, chunk, sampled, tmp, k, there, out))
                 pr.start()
                 there.close()
                 procs.append((pr, here))
