@@ -17,7 +17,7 @@ import synth  # noqa: E402
 
 from reportcheck.reuse import CorpusIndex, IndexDoc  # noqa: E402
 from reportcheck.reuse.index import PackedParagraphs  # noqa: E402
-from reportcheck.reuse.units import Tokens, folded, tokenize  # noqa: E402
+from reportcheck.reuse.units import Analysis, Tokens, analyse, folded, tokenize  # noqa: E402
 
 FORM = synth.form_text()
 
@@ -48,7 +48,7 @@ def test_fit_same_in_one_process_and_in_two(docs, df_sample):
 
 
 @pytest.mark.parametrize("n_jobs", [1, 2])
-def test_kept_tokens_are_the_tokens(docs, n_jobs):
+def test_kept_tokens_and_analysis_are_the_same(docs, n_jobs):
     index = CorpusIndex(n_jobs=n_jobs).fit(docs, boilerplate=FORM)
     for d in docs[::17]:
         again = IndexDoc(d.id, tuple(d.paragraphs), member=d.member, year=d.year)  # another object, same text
@@ -59,6 +59,11 @@ def test_kept_tokens_are_the_tokens(docs, n_jobs):
             if name == "ids":  # ids are this process's: the words they stand for are the same
                 a, b = folded(a.tolist()), folded(b.tolist())
             assert (a.dtype == b.dtype and np.array_equal(a, b)) if isinstance(a, np.ndarray) else a == b, name
+        bp = index.boilerplate_
+        kept_an, made_an = index._kept(again)[1], analyse(made, index.config_, bp.shingles, bp.units)
+        for name in Analysis.__slots__:
+            a, b = getattr(kept_an, name), getattr(made_an, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
         other = IndexDoc(d.id, tuple((i, t + " x", s) for i, t, s in again.paragraphs))  # same id, other text
         assert index._fitted(other) is None
 

@@ -54,7 +54,7 @@ from .align import Match, align, align_pairs, score_pairs
 from .config import ReuseConfig, load_config
 from .minhash import BandIndex, MinHasher, optimal_bands
 from .units import (
-    Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sorted, pack_tokens, prepare, tokenize, unpack_tokens,
+    Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sorted, pack_kept, prepare, tokenize, unpack_kept,
 )
 
 ROLES = ("prior", "peer", "reference", "boilerplate")
@@ -167,9 +167,10 @@ class _Features:
 
 
 class _TokenStore:
-    """The tokens of the fitted documents (:func:`~reportcheck.reuse.units.pack_tokens`, ~8 KB a report), made
-    once by the fit and read back by position (``pread``: forked processes too) when a fitted report is
-    aligned: as the report queried (its own check) or as a candidate. Kept in anonymous temporary files, one
+    """The tokens of the fitted documents and their analysis (boilerplate masks, own content:
+    :func:`~reportcheck.reuse.units.pack_kept`, ~25 KB a report), made once by the fit and read back by
+    position (``pread``: forked processes too) when a fitted report is aligned: as the report queried (its
+    own check) or as a candidate. Kept in anonymous temporary files, one
     per fit worker, gone when closed or when the process ends."""
 
     def __init__(self, n_docs: int):
@@ -343,19 +344,25 @@ class CorpusIndex:
         mine = self.docs_[idx]
         return idx if mine is doc or mine.paragraphs == doc.paragraphs else None
 
-    def _tokens(self, doc: IndexDoc, fitted: int | None = None) -> Tokens:
-        """The tokens of ``doc``: those the fit kept when it is the fitted report ``fitted`` (or is found to be one)."""
+    def _kept(self, doc: IndexDoc, fitted: int | None = None) -> tuple[Tokens, UnitsAnalysis] | None:
+        """The tokens and their analysis the fit kept for ``doc`` when it is the fitted report ``fitted`` (or is
+        found to be one), else None."""
         store = getattr(self, "_token_store", None)
-        if store is not None:
-            if fitted is None:
-                fitted = self._fitted(doc)
-            blob = store.get(fitted) if fitted is not None else None
-            if blob is not None:
-                return unpack_tokens(blob, doc.paragraphs, self.config_)
-        return tokenize(doc.paragraphs, self.config_)
+        if store is None:
+            return None
+        if fitted is None:
+            fitted = self._fitted(doc)
+        blob = store.get(fitted) if fitted is not None else None
+        return unpack_kept(blob, doc.paragraphs, self.config_) if blob is not None else None
+
+    def _tokens(self, doc: IndexDoc) -> Tokens:
+        kept = self._kept(doc)
+        return kept[0] if kept is not None else tokenize(doc.paragraphs, self.config_)
 
     def _prepare(self, doc: IndexDoc) -> Prepared:
-        return prepare(self._tokens(doc), self.config_, self.boilerplate_.shingles, self.boilerplate_.units)
+        kept = self._kept(doc)
+        tk, an = kept if kept is not None else (tokenize(doc.paragraphs, self.config_), None)
+        return prepare(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units, an)
 
     def _prepared(self, idx: int) -> Prepared:
         p = self._cache.get(idx)
@@ -374,12 +381,14 @@ class CorpusIndex:
         tokenized already (by this process)."""
         cfg = self.config_
         bp = self.boilerplate_
-        fitted = None
+        fitted = an = None
         if tokens is None:
             fitted = self._fitted(doc)
-            tokens = self._tokens(doc, fitted)
+            kept = self._kept(doc, fitted) if fitted is not None else None
+            tokens, an = kept if kept is not None else (tokenize(doc.paragraphs, cfg), None)
         tk = tokens
-        an = analyse(tk, cfg, bp.shingles, bp.units)
+        if an is None:
+            an = analyse(tk, cfg, bp.shingles, bp.units)
         zmap = self._zone_of
         zone_of = np.array([zmap.get(sec, zmap[None]) for sec in tk.u_sec], dtype=np.int16)
         ok = (an.mass > 0) & (an.weights > 0)
@@ -665,9 +674,9 @@ def _features_of(index: CorpusIndex, docs: np.ndarray, kept: dict | None = None,
         tk = kept.pop(i, None) if kept else None
         if tk is None:
             tk = index._tokens(doc)
-        f = index._features(doc, with_units=False, tokens=tk)
+        f = index._features(doc, with_units=out is not None, tokens=tk)
         if out is not None:
-            blob = pack_tokens(tk)
+            blob = pack_kept(tk, f.analysis)
             out.write(blob)
             offsets.append(at)
             lengths.append(len(blob))

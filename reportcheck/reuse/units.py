@@ -397,6 +397,43 @@ def unpack_tokens(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]]
                       para_text, cfg)
 
 
+_LEN = struct.Struct("<I")
+
+
+def _pack_arrays(arrays: list[np.ndarray]) -> bytes:
+    head = json.dumps([(a.dtype.str, len(a)) for a in arrays]).encode("ascii")
+    return b"".join([_LEN.pack(len(head)), head] + [np.ascontiguousarray(a).tobytes() for a in arrays])
+
+
+def _unpack_arrays(blob: bytes, at: int = 0) -> list[np.ndarray]:
+    (n,) = _LEN.unpack_from(blob, at)
+    at += _LEN.size
+    spec = json.loads(blob[at:at + n].decode("ascii"))
+    at += n
+    out = []
+    for dt, length in spec:
+        dt = np.dtype(dt)
+        out.append(np.frombuffer(blob, dtype=dt, count=length, offset=at).copy())
+        at += dt.itemsize * length
+    return out
+
+
+def pack_kept(tk: Tokens, an: Analysis) -> bytes:
+    """A fitted report's tokens (:func:`pack_tokens`) and their :class:`Analysis` (boilerplate masks, own
+    content), as bytes for :func:`unpack_kept`."""
+    tokens = pack_tokens(tk)
+    return b"".join((_LEN.pack(len(tokens)), tokens, _pack_arrays([an.weights, an.tok_bp, an.mass, an.n_bp,
+                                                                  an.sh_unit, an.sh_hash])))
+
+
+def unpack_kept(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]],
+                cfg: ReuseConfig) -> tuple[Tokens, Analysis]:
+    """What :func:`pack_kept` packed: the tokens of ``paragraphs`` and their analysis."""
+    (n,) = _LEN.unpack_from(blob)
+    tk = unpack_tokens(blob[_LEN.size:_LEN.size + n], paragraphs, cfg)
+    return tk, Analysis(*_unpack_arrays(blob, _LEN.size + n))
+
+
 # ----------------------------------------------------------------------------- boilerplate
 
 def in_sorted(values: np.ndarray, sorted_arr: np.ndarray) -> np.ndarray:
