@@ -53,7 +53,9 @@ import numpy as np
 from .align import Match, align, align_pairs, score_pairs
 from .config import ReuseConfig, load_config
 from .minhash import BandIndex, MinHasher, optimal_bands
-from .units import Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sorted, prepare, tokenize
+from .units import (
+    Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sorted, pack_kept, prepare, tokenize, unpack_kept,
+)
 
 ROLES = ("prior", "peer", "reference", "boilerplate")
 
@@ -161,6 +163,27 @@ class _Features:
     unit_keys: np.ndarray  # exact-sentence hashes for the sentence index (unique, sorted)
     tokens: Tokens | None = None
     analysis: UnitsAnalysis | None = None
+    fitted: int | None = None  # the position of the report among the fitted ones, when it is one of them
+
+
+class _TokenStore:
+    """The tokens of the fitted documents and their analysis (boilerplate masks, own content:
+    :func:`~reportcheck.reuse.units.pack_kept`, ~25 KB a report), made once by the fit and read back by
+    position (``pread``: forked processes too) when a fitted report is aligned: as the report queried (its
+    own check) or as a candidate. Kept in anonymous temporary files, one
+    per fit worker, gone when closed or when the process ends."""
+
+    def __init__(self, n_docs: int):
+        self.files: list = []
+        self.where = np.full((n_docs, 3), -1, dtype=np.int64)  # file no., offset, length
+
+    def new_file(self):
+        self.files.append(tempfile.TemporaryFile(prefix="reportcheck-tokens-"))
+        return len(self.files) - 1
+
+    def get(self, i: int) -> bytes | None:
+        f, off, n = self.where[i].tolist()
+        return os.pread(self.files[f].fileno(), n, off) if f >= 0 else None
 
 
 class CorpusIndex:
@@ -201,6 +224,7 @@ class CorpusIndex:
     def fit(self, docs: Iterable[IndexDoc], boilerplate: Iterable[str] = ()) -> "CorpusIndex":
         """Learn boilerplate, document frequencies, signatures and LSH tables from ``docs``."""
         cfg = self.config_ = self._make_config()
+        self._token_store: _TokenStore | None = None  # (during the fit, documents are tokenized)
         docs = list(docs)
         seen: set[str] = set()
         for d in docs:
@@ -241,44 +265,59 @@ class CorpusIndex:
             sample = order
         n_jobs = self.n_jobs if self.n_jobs and self.n_jobs > 0 else (os.cpu_count() or 1)
         parallel = n_jobs > 1 and len(indexed) >= 200 and "fork" in mp.get_all_start_methods()
-        if parallel:
-            parts = _run_forked(self, _df_worker, np.array(sample, dtype=np.int64), n_jobs)
-        else:
-            parts = [_df_counts(self, np.array(sample, dtype=np.int64))]
-        sh_all, sh_cnt = _merge_counts([p[0] for p in parts], [p[1] for p in parts])
-        u_all, u_cnt = _merge_counts([p[2] for p in parts], [p[3] for p in parts])
-        del parts
-        n_df = len(sample)
-        keep_s, keep_u = sh_cnt >= 2, u_cnt >= 2
-        self.doc_freq_ = DocFreq(n_df, sh_all[keep_s], sh_cnt[keep_s].astype(np.uint32),
-                                 u_all[keep_u], u_cnt[keep_u].astype(np.uint32))
-        if n_df >= cfg.boilerplate_min_corpus:
-            min_docs = max(math.ceil(cfg.boilerplate_df * n_df), cfg.boilerplate_min_docs)
-            learned_sh = sh_all[sh_cnt >= min_docs]
-            lu_mask = u_cnt >= min_docs
-            learned_u = u_all[lu_mask]
-            examples = _examples(indexed, sample[:300], learned_u, u_cnt[lu_mask], form_units, cfg)
-        else:
-            min_docs = None
-            learned_sh = learned_u = np.zeros(0, np.uint64)
-            examples = ()
-        del sh_all, sh_cnt, u_all, u_cnt
-        self.boilerplate_ = Boilerplate(
-            shingles=np.union1d(form_sh, learned_sh), units=np.union1d(form_units, learned_u),
-            n_form_shingles=len(form_sh), n_form_units=len(form_units),
-            n_learned_shingles=len(learned_sh), n_learned_units=len(learned_u),
-            min_docs=min_docs, examples=examples)
-
-        # 3. signatures per zone + exact-sentence index
+        # what the signatures need besides the boilerplate (from the settings alone)
         self.zones_: tuple[str, ...] = tuple(sorted(set(cfg.zones.values()) | {"other"}))
         self._zone_of: dict[str | None, int] = {s: self.zones_.index(z) for s, z in cfg.zones.items()}
         self._zone_of[None] = self.zones_.index("other")
         self.minhasher_ = MinHasher(cfg.num_perm, cfg.seed)
         self.bands_ = optimal_bands(cfg.lsh_threshold, cfg.num_perm)
+
+        def learn(parts) -> None:
+            """Document frequencies of the sample -> ``doc_freq_`` and ``boilerplate_``."""
+            sh_all, sh_cnt = _merge_counts([p[0] for p in parts], [p[1] for p in parts])
+            u_all, u_cnt = _merge_counts([p[2] for p in parts], [p[3] for p in parts])
+            n_df = len(sample)
+            keep_s, keep_u = sh_cnt >= 2, u_cnt >= 2
+            self.doc_freq_ = DocFreq(n_df, sh_all[keep_s], sh_cnt[keep_s].astype(np.uint32),
+                                     u_all[keep_u], u_cnt[keep_u].astype(np.uint32))
+            if n_df >= cfg.boilerplate_min_corpus:
+                min_docs = max(math.ceil(cfg.boilerplate_df * n_df), cfg.boilerplate_min_docs)
+                learned_sh = sh_all[sh_cnt >= min_docs]
+                lu_mask = u_cnt >= min_docs
+                learned_u = u_all[lu_mask]
+                examples = _examples(indexed, sample[:300], learned_u, u_cnt[lu_mask], form_units, cfg)
+            else:
+                min_docs = None
+                learned_sh = learned_u = np.zeros(0, np.uint64)
+                examples = ()
+            self.boilerplate_ = Boilerplate(
+                shingles=np.union1d(form_sh, learned_sh), units=np.union1d(form_units, learned_u),
+                n_form_shingles=len(form_sh), n_form_units=len(form_units),
+                n_learned_shingles=len(learned_sh), n_learned_units=len(learned_u),
+                min_docs=min_docs, examples=examples)
+
+        # 3. signatures per zone + exact-sentence index. A sampled report is tokenized once: the
+        # tokens its document frequencies were counted from are kept for its signatures.
+        # Each report's tokens are kept (the check of a fitted report aligns it: they are not made again).
+        store = _TokenStore(len(indexed)) if hasattr(os, "pread") else None
         if parallel:
-            parts = _run_forked(self, _features_worker, np.arange(len(indexed), dtype=np.int64), n_jobs)
+            parts = _fit_forked(self, len(indexed), sample, n_jobs, learn, store)
         else:
-            parts = [_features_of(self, np.arange(len(indexed), dtype=np.int64))]
+            kept: dict[int, Tokens] = {}
+            learn([_df_counts(self, np.array(sample, dtype=np.int64), kept)])
+            out = store.files[store.new_file()] if store is not None else None
+            parts = [_features_of(self, np.arange(len(indexed), dtype=np.int64), kept, out)]
+            del kept
+        if store is not None:
+            offsets = np.concatenate([p[5] for p in parts]) if parts else np.zeros(0, np.int64)
+            lengths = np.concatenate([p[6] for p in parts]) if parts else np.zeros(0, np.int64)
+            start = 0
+            for k, p in enumerate(parts):
+                n_k = len(p[5])
+                store.where[start:start + n_k] = np.stack([np.full(n_k, k), offsets[start:start + n_k],
+                                                           lengths[start:start + n_k]], axis=1)
+                start += n_k
+            self._token_store = store
         self.signatures_ = np.concatenate([p[0] for p in parts]) if parts else np.zeros((0, cfg.num_perm), np.uint32)
         self.sig_doc_ = np.concatenate([p[1] for p in parts]).astype(np.int32)
         self.sig_zone_ = np.concatenate([p[2] for p in parts]).astype(np.int8)
@@ -297,11 +336,33 @@ class CorpusIndex:
         if not hasattr(self, "signatures_"):
             raise RuntimeError("CorpusIndex is not fitted: call fit(docs) first")
 
+    def _fitted(self, doc: IndexDoc) -> int | None:
+        """The position of ``doc`` among the fitted reports when it is one of them (same id, same text)."""
+        idx = self.id_to_idx_.get(doc.id)
+        if idx is None:
+            return None
+        mine = self.docs_[idx]
+        return idx if mine is doc or mine.paragraphs == doc.paragraphs else None
+
+    def _kept(self, doc: IndexDoc, fitted: int | None = None) -> tuple[Tokens, UnitsAnalysis] | None:
+        """The tokens and their analysis the fit kept for ``doc`` when it is the fitted report ``fitted`` (or is
+        found to be one), else None."""
+        store = getattr(self, "_token_store", None)
+        if store is None:
+            return None
+        if fitted is None:
+            fitted = self._fitted(doc)
+        blob = store.get(fitted) if fitted is not None else None
+        return unpack_kept(blob, doc.paragraphs, self.config_) if blob is not None else None
+
     def _tokens(self, doc: IndexDoc) -> Tokens:
-        return tokenize(doc.paragraphs, self.config_)
+        kept = self._kept(doc)
+        return kept[0] if kept is not None else tokenize(doc.paragraphs, self.config_)
 
     def _prepare(self, doc: IndexDoc) -> Prepared:
-        return prepare(self._tokens(doc), self.config_, self.boilerplate_.shingles, self.boilerplate_.units)
+        kept = self._kept(doc)
+        tk, an = kept if kept is not None else (tokenize(doc.paragraphs, self.config_), None)
+        return prepare(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units, an)
 
     def _prepared(self, idx: int) -> Prepared:
         p = self._cache.get(idx)
@@ -314,13 +375,20 @@ class CorpusIndex:
             self._cache.popitem(last=False)
         return p
 
-    def _features(self, doc: IndexDoc, with_units: bool = True) -> _Features:
+    def _features(self, doc: IndexDoc, with_units: bool = True, tokens: Tokens | None = None) -> _Features:
         """Zone shingle sets and exact-sentence keys of ``doc``; ``with_units``: keep what its units for
-        alignment are built from (built when first needed, :meth:`_units_of`)."""
+        alignment are built from (built when first needed, :meth:`_units_of`). ``tokens``: ``doc``
+        tokenized already (by this process)."""
         cfg = self.config_
         bp = self.boilerplate_
-        tk = self._tokens(doc)
-        an = analyse(tk, cfg, bp.shingles, bp.units)
+        fitted = an = None
+        if tokens is None:
+            fitted = self._fitted(doc)
+            kept = self._kept(doc, fitted) if fitted is not None else None
+            tokens, an = kept if kept is not None else (tokenize(doc.paragraphs, cfg), None)
+        tk = tokens
+        if an is None:
+            an = analyse(tk, cfg, bp.shingles, bp.units)
         zmap = self._zone_of
         zone_of = np.array([zmap.get(sec, zmap[None]) for sec in tk.u_sec], dtype=np.int16)
         ok = (an.mass > 0) & (an.weights > 0)
@@ -338,8 +406,8 @@ class CorpusIndex:
         if len(ukeys):
             ukeys = ukeys[~in_sorted(ukeys, bp.units)]
         if not with_units:
-            return _Features(None, zone_ids, zone_sets, ukeys)
-        return _Features(None, zone_ids, zone_sets, ukeys, tk, an)
+            return _Features(None, zone_ids, zone_sets, ukeys, fitted=fitted)
+        return _Features(None, zone_ids, zone_sets, ukeys, tk, an, fitted)
 
     def _units_of(self, f: _Features) -> Prepared:
         """The units of a query's features ready for alignment (the same as :meth:`_prepare` of its doc)."""
@@ -388,8 +456,13 @@ class CorpusIndex:
         cand_docs: list[np.ndarray] = []
         cand_vals: list[np.ndarray] = []
         if f.zone_sets:
-            offsets = np.cumsum([0] + [len(s) for s in f.zone_sets])
-            qsig = self.minhasher_.signatures(np.concatenate(f.zone_sets), offsets)
+            if f.fitted is not None:  # a fitted report: the fit made the same signatures (one row a zone)
+                lo, hi = np.searchsorted(self.sig_doc_, f.fitted, "left"), np.searchsorted(self.sig_doc_, f.fitted, "right")
+                if self.sig_zone_[lo:hi].tolist() == f.zone_ids:
+                    qsig = self.signatures_[lo:hi]
+            if qsig is None:
+                offsets = np.cumsum([0] + [len(s) for s in f.zone_sets])
+                qsig = self.minhasher_.signatures(np.concatenate(f.zone_sets), offsets)
             rows = self.lsh_.query(qsig)
             stats.lsh_hits = len(rows)
             if len(rows):
@@ -530,14 +603,27 @@ class CorpusIndex:
 
 # ----------------------------------------------------------------------------- fit workers
 
-def _df_counts(index: CorpusIndex, docs: np.ndarray):
-    """Unique shingles and sentence keys of the given documents, with document counts."""
+def _df_counts(index: CorpusIndex, docs: np.ndarray, keep: dict | None = None):
+    """Unique shingles and sentence keys of the given documents, with document counts; each document's
+    tokens are put in ``keep`` (by document index) when given, for its signatures (:func:`_features_of`).
+
+    Counted from the units of the parts that weigh (header and self-rating left out): a unit never
+    spans two paragraphs, so these are the shingles and keys of those parts' paragraphs alone."""
     cfg = index.config_
     sh_parts, u_parts = [], []
+    weighs: dict[str | None, bool] = {}
     for i in docs.tolist():
-        tk = tokenize(index.docs_[i].paragraphs, cfg, skip_zero_weight=True)
-        sh_parts.append(np.unique(tk.sh_hash))
-        u_parts.append(np.unique(tk.unit_keys))
+        tk = tokenize(index.docs_[i].paragraphs, cfg)
+        if keep is not None:
+            keep[i] = tk
+        ok = [weighs[s] if s in weighs else weighs.setdefault(s, cfg.weight(s) > 0) for s in tk.u_sec]
+        if all(ok):
+            sh, uk = tk.sh_hash, tk.unit_keys
+        else:
+            ok = np.array(ok, dtype=bool)
+            sh, uk = tk.sh_hash[ok[tk.sh_unit]], tk.unit_keys[ok]
+        sh_parts.append(np.unique(sh))
+        u_parts.append(np.unique(uk))
     sh, sc = _merge_counts(sh_parts, [np.ones(len(x), np.int64) for x in sh_parts])
     uk, uc = _merge_counts(u_parts, [np.ones(len(x), np.int64) for x in u_parts])
     return sh, sc, uk, uc
@@ -576,11 +662,25 @@ def _examples(docs, sample, keys: np.ndarray, counts: np.ndarray, form_units: np
     return tuple(t for _, t in ex[:200])
 
 
-def _features_of(index: CorpusIndex, docs: np.ndarray):
-    """Signatures and sentence keys of the given documents (run in-process or in a fork)."""
+def _features_of(index: CorpusIndex, docs: np.ndarray, kept: dict | None = None, out=None):
+    """Signatures and sentence keys of the given documents (run in-process or in a fork); ``kept``: tokens
+    of some of them (:func:`_df_counts`), used up; ``out``: a file the documents' packed tokens are written
+    to (their offsets and lengths are returned too)."""
     vals, lens, zdoc, zid, ukeys, udocs = [], [], [], [], [], []
+    offsets, lengths = [], []
+    at = 0
     for i in docs.tolist():
-        f = index._features(index.docs_[i], with_units=False)
+        doc = index.docs_[i]
+        tk = kept.pop(i, None) if kept else None
+        if tk is None:
+            tk = index._tokens(doc)
+        f = index._features(doc, with_units=out is not None, tokens=tk)
+        if out is not None:
+            blob = pack_kept(tk, f.analysis)
+            out.write(blob)
+            offsets.append(at)
+            lengths.append(len(blob))
+            at += len(blob)
         for z, s in zip(f.zone_ids, f.zone_sets):
             vals.append(s)
             lens.append(len(s))
@@ -589,21 +689,89 @@ def _features_of(index: CorpusIndex, docs: np.ndarray):
         if len(f.unit_keys):
             ukeys.append(f.unit_keys)
             udocs.append(np.full(len(f.unit_keys), i, dtype=np.int32))
-    offsets = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64) if lens else np.zeros(1, np.int64)
-    sigs = index.minhasher_.signatures(np.concatenate(vals) if vals else np.zeros(0, np.uint64), offsets)
+    if out is not None:
+        out.flush()
+    offsets = np.array(offsets, dtype=np.int64)
+    lengths = np.array(lengths, dtype=np.int64)
+    offsets_ = np.concatenate([[0], np.cumsum(lens)]).astype(np.int64) if lens else np.zeros(1, np.int64)
+    sigs = index.minhasher_.signatures(np.concatenate(vals) if vals else np.zeros(0, np.uint64), offsets_)
     return (sigs, np.array(zdoc, dtype=np.int32), np.array(zid, dtype=np.int8),
             np.concatenate(ukeys) if ukeys else np.zeros(0, np.uint64),
-            np.concatenate(udocs) if udocs else np.zeros(0, np.int32))
+            np.concatenate(udocs) if udocs else np.zeros(0, np.int32), offsets, lengths)
 
 
-def _features_worker(index: CorpusIndex, docs: np.ndarray, path: str) -> None:
-    sigs, zdoc, zid, uk, ud = _features_of(index, docs)
-    np.savez(path, a0=sigs, a1=zdoc, a2=zid, a3=uk, a4=ud)
+def _fit_worker(index: CorpusIndex, docs: np.ndarray, sampled: np.ndarray, tmp: str, k: int, conn, out) -> None:
+    """One forked child of :func:`_fit_forked`: document frequencies of the sampled documents of its
+    chunk, then, once the parent has learned the boilerplate, the signatures of the whole chunk."""
+    kept: dict[int, Tokens] = {}
+    sh, sc, uk, uc = _df_counts(index, docs[sampled[docs]], kept)
+    np.savez(os.path.join(tmp, f"df{k}.npz"), a0=sh, a1=sc, a2=uk, a3=uc)
+    del sh, sc, uk, uc
+    conn.send_bytes(b"df")
+    if conn.recv_bytes() != b"go":
+        raise RuntimeError("reuse fit: unexpected message")
+    with np.load(os.path.join(tmp, "bp.npz"), allow_pickle=False) as z:
+        bp_shingles, bp_units = z["shingles"], z["units"]
+    index.boilerplate_ = Boilerplate(shingles=bp_shingles, units=bp_units, n_form_shingles=0, n_form_units=0,
+                                     n_learned_shingles=0, n_learned_units=0, min_docs=None)
+    arrays = _features_of(index, docs, kept, out)
+    np.savez(os.path.join(tmp, f"f{k}.npz"), **{f"a{i}": a for i, a in enumerate(arrays)})
 
 
-def _df_worker(index: CorpusIndex, docs: np.ndarray, path: str) -> None:
-    sh, sc, uk, uc = _df_counts(index, docs)
-    np.savez(path, a0=sh, a1=sc, a2=uk, a3=uc)
+def _fit_forked(index: CorpusIndex, n: int, sample: list[int], n_jobs: int, learn,
+                store: _TokenStore | None = None) -> list[tuple[np.ndarray, ...]]:
+    """Document frequencies and signatures in ``n_jobs`` forked children, each over a contiguous chunk of
+    the ``n`` documents, in two steps: each counts the sampled documents of its chunk (keeping their tokens);
+    ``learn(parts)`` then sets the boilerplate here, and each child, told to go on, makes the signatures of
+    its chunk. A document is tokenized once for both; its tokens go to ``store`` (a file per child).
+
+    Children inherit the index (copy-on-write); arrays go through .npz files read with
+    ``allow_pickle=False``, in chunk order, and the pipes carry only the two signals."""
+    items = np.arange(n, dtype=np.int64)
+    sampled = np.zeros(n, dtype=bool)
+    sampled[np.array(sample, dtype=np.int64)] = True
+    step = math.ceil(n / n_jobs)
+    chunks = [items[s:s + step] for s in range(0, n, step)]
+    ctx = mp.get_context("fork")
+    with tempfile.TemporaryDirectory(prefix="reuse-fit-") as tmp:
+        procs = []
+        try:
+            for k, chunk in enumerate(chunks):
+                here, there = ctx.Pipe()
+                out = store.files[store.new_file()] if store is not None else None
+                pr = ctx.Process(target=_fit_worker, args=(index, chunk, sampled, tmp, k, there, out))
+                pr.start()
+                there.close()
+                procs.append((pr, here))
+            parts = []
+            for k, (pr, here) in enumerate(procs):
+                try:
+                    here.recv_bytes()
+                except EOFError:
+                    pr.join()
+                    raise RuntimeError(f"reuse worker failed with exit code {pr.exitcode}") from None
+                with np.load(os.path.join(tmp, f"df{k}.npz"), allow_pickle=False) as z:
+                    parts.append(tuple(z[f"a{i}"] for i in range(len(z.files))))
+            learn(parts)
+            del parts
+            np.savez(os.path.join(tmp, "bp.npz"), shingles=index.boilerplate_.shingles, units=index.boilerplate_.units)
+            for _pr, here in procs:
+                here.send_bytes(b"go")
+            out = []
+            for k, (pr, _here) in enumerate(procs):
+                pr.join()
+                if pr.exitcode != 0:
+                    raise RuntimeError(f"reuse worker failed with exit code {pr.exitcode}")
+                with np.load(os.path.join(tmp, f"f{k}.npz"), allow_pickle=False) as z:
+                    out.append(tuple(z[f"a{i}"] for i in range(len(z.files))))
+            return out
+        finally:
+            for pr, here in procs:
+                here.close()  # a child still waiting for its signal ends (EOFError)
+                pr.join(timeout=10)
+                if pr.is_alive():
+                    pr.terminate()
+                    pr.join()
 
 
 def _query_worker(index: CorpusIndex, docs, lo, hi, path, roles, exclude_ids, top) -> None:
@@ -611,29 +779,3 @@ def _query_worker(index: CorpusIndex, docs, lo, hi, path, roles, exclude_ids, to
         for d in docs[lo:hi]:
             ms = index.query(d, roles=roles, exclude_ids=exclude_ids, top=top)
             fh.write(json.dumps([m.to_dict() for m in ms], ensure_ascii=False) + "\n")
-
-
-def _run_forked(index: CorpusIndex, worker, items: np.ndarray, n_jobs: int) -> list[tuple[np.ndarray, ...]]:
-    """Split ``items`` into ``n_jobs`` contiguous chunks, run ``worker`` on each in a forked process.
-
-    Workers inherit the index (copy-on-write) and save their arrays as .npz; the parent
-    reads them with ``allow_pickle=False``, in chunk order.
-    """
-    step = math.ceil(len(items) / n_jobs)
-    chunks = [items[s:s + step] for s in range(0, len(items), step)]
-    ctx = mp.get_context("fork")
-    with tempfile.TemporaryDirectory(prefix="reuse-fit-") as tmp:
-        procs = []
-        for k, chunk in enumerate(chunks):
-            path = os.path.join(tmp, f"{k}.npz")
-            pr = ctx.Process(target=worker, args=(index, chunk, path))
-            pr.start()
-            procs.append((pr, path))
-        parts = []
-        for pr, path in procs:
-            pr.join()
-            if pr.exitcode != 0:
-                raise RuntimeError(f"reuse worker failed with exit code {pr.exitcode}")
-            with np.load(path, allow_pickle=False) as z:
-                parts.append(tuple(z[f"a{i}"] for i in range(len(z.files))))
-        return parts

@@ -25,7 +25,9 @@ objects:
 
 from __future__ import annotations
 
+import json
 import re
+import struct
 import unicodedata
 from dataclasses import dataclass
 from hashlib import blake2b
@@ -80,6 +82,7 @@ def _new_id(raw: str) -> int:
     _FOLD.append(f)
     _HASHES.append(hash_str(f))
     _VOCAB[raw] = i
+    _BY_FOLD.setdefault(f, i)
     return i
 
 
@@ -259,7 +262,6 @@ def _piece_units(piece: str, cfg: ReuseConfig) -> tuple:
 def tokenize(paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig,
              skip_zero_weight: bool = False) -> Tokens:
     """Units, tokens and shingles of a document (no corpus knowledge needed)."""
-    n = cfg.shingle
     ids: list[int] = []
     u_para: list[int] = []
     u_sec: list[str | None] = []
@@ -295,7 +297,13 @@ def tokenize(paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig
                 u_start.append(a + ca)
                 u_end.append(a + cb)
                 u_len.append(len(tid))
-    ids_arr = np.array(ids, dtype=np.int32)
+    return _tokens_of(np.array(ids, dtype=np.int32), u_para, u_sec, u_start, u_end, u_len, para_text, cfg)
+
+
+def _tokens_of(ids_arr: np.ndarray, u_para: list[int], u_sec: list[str | None], u_start: list[int],
+               u_end: list[int], u_len: list[int], para_text: dict[int, str], cfg: ReuseConfig) -> Tokens:
+    """:class:`Tokens` from the token ids and units of a document: unit keys and shingles."""
+    n = cfg.shingle
     th = _hashes_of(ids_arr)
     T = len(ids_arr)
     lens = np.array(u_len, dtype=np.int64)
@@ -335,6 +343,95 @@ def tokenize(paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig
     return Tokens(ids=ids_arr, tok_unit=tu, u_para=u_para, u_sec=u_sec, u_start=u_start, u_end=u_end,
                   u_tok=ustart, u_len=lens, unit_keys=keys, sh_hash=hashes, sh_start=starts, sh_len=sh_len,
                   sh_unit=sh_unit, para_text=para_text)
+
+
+# A document's tokens kept for another process (the index fit hands them to the check): token ids are
+# this process's own (_VOCAB), so the tokens travel as the document's folded words and positions in that
+# list; the receiving process maps the words to its ids and rebuilds the rest (_tokens_of), the same arrays.
+_BY_FOLD: dict[str, int] = {"0": _ZERO}  # folded word -> an id of it (any: ids of one folded word hash alike)
+_HEAD = struct.Struct("<IIII")
+
+
+def pack_tokens(tk: Tokens) -> bytes:
+    """``tk`` as bytes any process of this run can read back (:func:`unpack_tokens`), paragraph texts left out."""
+    uniq, local = np.unique(tk.ids, return_inverse=True)
+    words = "\x00".join(map(_FOLD.__getitem__, uniq.tolist())).encode("utf-8", "surrogatepass")
+    secs = list(dict.fromkeys(tk.u_sec))
+    head = json.dumps(secs, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    units = np.empty((5, tk.n_units), dtype=np.int32)
+    units[0], units[1], units[2], units[3] = tk.u_para, tk.u_start, tk.u_end, tk.u_len
+    units[4] = list(map({s: k for k, s in enumerate(secs)}.__getitem__, tk.u_sec))
+    return b"".join((_HEAD.pack(len(words), len(head), len(tk.ids), tk.n_units), words, head,
+                     local.astype(np.uint32).tobytes(), units.tobytes()))
+
+
+def unpack_tokens(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig) -> Tokens:
+    """The :class:`Tokens` packed by :func:`pack_tokens`: what :func:`tokenize` gives for ``paragraphs``
+    (the paragraphs they were made from, whose texts they do not carry)."""
+    nw, nh, nt, nu = _HEAD.unpack_from(blob)
+    at = _HEAD.size
+    words = blob[at:at + nw].decode("utf-8", "surrogatepass").split("\x00") if nt else []
+    at += nw
+    secs = json.loads(blob[at:at + nh].decode("utf-8", "surrogatepass"))
+    at += nh
+    local = np.frombuffer(blob, dtype=np.uint32, count=nt, offset=at)
+    at += 4 * nt
+    units = np.frombuffer(blob, dtype=np.int32, count=5 * nu, offset=at).reshape(5, nu)
+    lut = list(map(_BY_FOLD.get, words))
+    if None in lut:
+        for k, w in enumerate(words):
+            if lut[k] is None:
+                i = _BY_FOLD.get(w)  # (a word twice among the packed ones: ids of one folded word)
+                if i is None:
+                    i = _BY_FOLD[w] = len(_FOLD)
+                    _FOLD.append(w)
+                    _HASHES.append(hash_str(w))
+                lut[k] = i
+    ids = np.array(lut, dtype=np.int32)[local] if nt else np.zeros(0, dtype=np.int32)
+    para_text: dict[int, str] = {}
+    for pidx, text, _section in paragraphs:
+        if text:
+            para_text[pidx] = text if unicodedata.is_normalized("NFC", text) else normalize(text)
+    u_sec = [secs[k] for k in units[4].tolist()]
+    return _tokens_of(ids, units[0].tolist(), u_sec, units[1].tolist(), units[2].tolist(), units[3].tolist(),
+                      para_text, cfg)
+
+
+_LEN = struct.Struct("<I")
+
+
+def _pack_arrays(arrays: list[np.ndarray]) -> bytes:
+    head = json.dumps([(a.dtype.str, len(a)) for a in arrays]).encode("ascii")
+    return b"".join([_LEN.pack(len(head)), head] + [np.ascontiguousarray(a).tobytes() for a in arrays])
+
+
+def _unpack_arrays(blob: bytes, at: int = 0) -> list[np.ndarray]:
+    (n,) = _LEN.unpack_from(blob, at)
+    at += _LEN.size
+    spec = json.loads(blob[at:at + n].decode("ascii"))
+    at += n
+    out = []
+    for dt, length in spec:
+        dt = np.dtype(dt)
+        out.append(np.frombuffer(blob, dtype=dt, count=length, offset=at).copy())
+        at += dt.itemsize * length
+    return out
+
+
+def pack_kept(tk: Tokens, an: Analysis) -> bytes:
+    """A fitted report's tokens (:func:`pack_tokens`) and their :class:`Analysis` (boilerplate masks, own
+    content), as bytes for :func:`unpack_kept`."""
+    tokens = pack_tokens(tk)
+    return b"".join((_LEN.pack(len(tokens)), tokens, _pack_arrays([an.weights, an.tok_bp, an.mass, an.n_bp,
+                                                                  an.sh_unit, an.sh_hash])))
+
+
+def unpack_kept(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]],
+                cfg: ReuseConfig) -> tuple[Tokens, Analysis]:
+    """What :func:`pack_kept` packed: the tokens of ``paragraphs`` and their analysis."""
+    (n,) = _LEN.unpack_from(blob)
+    tk = unpack_tokens(blob[_LEN.size:_LEN.size + n], paragraphs, cfg)
+    return tk, Analysis(*_unpack_arrays(blob, _LEN.size + n))
 
 
 # ----------------------------------------------------------------------------- boilerplate
