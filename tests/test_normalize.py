@@ -47,3 +47,12 @@ def test_sentences_do_not_end_at_a_name_initial():
     assert pieces(text) == ["Điều dưỡng Nguyễn Thị H. ghi khống phiếu (đồng chí H. đã bị khiển trách).",
                             "Tôi nhận trách nhiệm."]
     assert pieces("Hồ sơ xếp loại A. Tôi nộp đúng hạn.") == ["Hồ sơ xếp loại A.", "Tôi nộp đúng hạn."]
+
+
+def test_printed_instructions_in_brackets_but_not_the_writers_notes():
+    from reportcheck.segment import is_form_line
+
+    assert is_form_line("(Nêu rõ kết quả khắc phục đối với từng hạn chế, khuyết điểm; tự đánh giá cấp độ thực hiện)")
+    assert is_form_line("(Nếu có)")
+    assert not is_form_line("(Ghi chú: trong năm tôi nghỉ ốm 4 tháng để phẫu thuật)")
+    assert not is_form_line("(State-funded project, 2023–2024)")
