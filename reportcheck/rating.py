@@ -77,30 +77,33 @@ def _mark_near(text: str, start: int, end: int, cfg: dict) -> str:
     return "none"
 
 
-def _label_in(text: str, cfg: dict) -> tuple[int, str] | None:
-    """Position and kind of the last rating label in ``text``."""
-    best = None
+def _labels(text: str, cfg: dict):
+    """(position, kind) of each rating label in ``text`` that the text does not deny ("(Đảng viên hưu trí,
+    không xếp loại cán bộ, công chức, viên chức.)" names no rating of that kind)."""
     for kind in ("party", "civil_servant"):
         for ph in cfg["labels"][kind]:
             if ph not in text:
                 continue
             for m in re.finditer(r"(?<!\w)" + re.escape(ph) + r"(?!\w)", text):
-                if _NEGATED.search(text, max(0, m.start() - 60), m.start()):
-                    continue  # "(Đảng viên hưu trí, không xếp loại cán bộ, công chức, viên chức.)": no rating of that kind
-                if best is None or m.start() > best[0]:
-                    best = (m.start(), kind)
-    return best
+                if not _NEGATED.search(text, max(0, m.start() - 60), m.start()):
+                    yield m.start(), kind
 
 
 _NEGATED = re.compile(r"(?<!\w)(?:khong|chua|not)\s+(?:(?:xep loai|danh gia|tu xep loai|rated|classified)(?!\w)[^.;:]{0,40})?$")
 
 
+def _label_in(text: str, cfg: dict) -> tuple[int, str] | None:
+    """Position and kind of the last rating label in ``text`` (the first kind found wins a tie)."""
+    best = None
+    for at, kind in _labels(text, cfg):
+        if best is None or at > best[0]:
+            best = (at, kind)
+    return best
+
+
 def _labels_between(text: str, cfg: dict) -> set[str]:
     """The kinds of rating (party, civil servant) that ``text`` names."""
-    return {kind for kind in ("party", "civil_servant")
-            if any(not _NEGATED.search(text, max(0, m.start() - 60), m.start())
-                   for ph in cfg["labels"][kind] if ph in text
-                   for m in re.finditer(r"(?<!\w)" + re.escape(ph) + r"(?!\w)", text))}
+    return {kind for _at, kind in _labels(text, cfg)}
 
 
 def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
