@@ -202,13 +202,13 @@ def load_source(path: str | Path) -> tuple[dict, list[str]]:
 
 
 class Node(NamedTuple):
-    kind: str  # letterhead | title | subtitle | heading | bullet | box | right | plain
+    kind: str  # letterhead | row | title | subtitle | heading | bullet | box | right | plain
     text: str = ""  # the line without its markup prefix (inline markup kept)
     level: int = 0  # heading level 1..3
     label: str = ""  # heading: first token (the typed label)
     head: str | None = None  # heading with "::": the bold lead (label included)
     body: str | None = None  # heading with "::": the plain rest
-    cells: tuple[str, ...] = ()  # letterhead: (left, right)
+    cells: tuple[str, ...] = ()  # letterhead: (left, right); row: a body table's cells
     marker: str = ""  # bullet: "-" or "+"
     lineno: int = 0  # 1-based index into body_lines
 
@@ -222,6 +222,11 @@ def parse_line(line: str, lineno: int = 0) -> Node:
     s = line.strip()
     if s.startswith("\\"):
         return Node("plain", s[1:].lstrip(), lineno=lineno)
+    if len(s) >= 4 and s.startswith("||") and s.endswith("||"):
+        cells = tuple(c.strip() for c in s[2:-2].split("|"))
+        if len(cells) < 2:
+            raise SourceError(f"body line {lineno}: a table row needs at least two cells: {line!r}")
+        return Node("row", cells=cells, lineno=lineno)
     if len(s) >= 2 and s.startswith("|") and s.endswith("|"):
         cells = tuple(c.strip() for c in s[1:-1].split("|"))
         if len(cells) != 2:
@@ -364,6 +369,8 @@ def render_txt(meta: dict, body_lines: list[str]) -> str:
                 out.append(left)
             if right:
                 out.append(right.rjust(TXT_WIDTH))
+        elif node.kind == "row":
+            out.append(" | ".join(plain_text(c) for c in node.cells))
         elif node.kind in ("title", "subtitle"):
             out.append(plain_text(node.text).center(TXT_WIDTH).rstrip())
         elif node.kind == "heading":
@@ -645,6 +652,21 @@ def render_docx(meta: dict, body_lines: list[str], where: str = "<source>") -> b
                         p = para(align=ALIGN.LEFT if c == 0 else ALIGN.RIGHT)
                         p.paragraph_format.space_after = Pt(0)
                         _add_runs(p, text, italic=not plain and bool(_DATE_LINE.search(text)), size=small)
+            continue
+        if node.kind == "row":
+            rows = []
+            while i < len(nodes) and nodes[i].kind == "row":
+                rows.append(nodes[i].cells)
+                i += 1
+            ncols = max(len(r) for r in rows)
+            table = doc.add_table(rows=len(rows), cols=ncols)
+            table.style = "Table Grid"
+            for r, cells in enumerate(rows):
+                for c, text in enumerate(cells):
+                    if text:
+                        cell_p = table.cell(r, c).paragraphs[0]
+                        cell_p.paragraph_format.space_after = Pt(0)
+                        _add_runs(cell_p, text)
             continue
         i += 1
         if node.kind == "title":
