@@ -494,3 +494,31 @@ def test_markdown_headings_bold_and_bullets(tmp_path: Path) -> None:
         ("gạch đầu dòng", None, False, (), None, True),
     ]
     assert doc.source_format == "md"
+
+
+def test_text_tables_by_tabs_and_pipes(tmp_path: Path) -> None:
+    """Rows of cells (tabs, as Word's "Save as Plain Text" writes a table, or pipes) are read as a table,
+    a paragraph a cell, as the .docx reader reads one; a lone line with a pipe or a tab stays a paragraph."""
+    path = tmp_path / "t.txt"
+    path.write_text(
+        "II. Hạn chế | nguyên nhân\n"
+        "Hạn chế\tNguyên nhân\tThời hạn\n"
+        "Chậm báo cáo\tChưa lập lịch\tQuý I/2025\n"
+        "Ít phát biểu\t\tTháng 3/2025\n"
+        "Giữa hai bảng\n"
+        "| Chỉ tiêu | Kế hoạch | Thực hiện |\n"
+        "|---|---:|---|\n"
+        "| Kết nạp đảng viên | 2 | 1 |\n",
+        encoding="utf-8",
+    )
+    got = [(p.text, p.table_cell) for p in read_document(path).paragraphs]
+    assert got == [
+        ("II. Hạn chế | nguyên nhân", None),
+        ("Hạn chế", (0, 0, 0)), ("Nguyên nhân", (0, 0, 1)), ("Thời hạn", (0, 0, 2)),
+        ("Chậm báo cáo", (0, 1, 0)), ("Chưa lập lịch", (0, 1, 1)), ("Quý I/2025", (0, 1, 2)),
+        ("Ít phát biểu", (0, 2, 0)), ("Tháng 3/2025", (0, 2, 2)),
+        ("Giữa hai bảng", None),
+        ("Chỉ tiêu", (1, 0, 0)), ("Kế hoạch", (1, 0, 1)), ("Thực hiện", (1, 0, 2)),
+        ("Kết nạp đảng viên", (1, 1, 0)), ("2", (1, 1, 1)), ("1", (1, 1, 2)),
+    ]
+    assert all(p.in_table == (p.table_cell is not None) for p in read_document(path).paragraphs)

@@ -9,11 +9,18 @@ Each non-empty line is a paragraph. Typed numbering stays in the text
 ``#``), ``-``/``*``/``+`` bullets (``list_item``), and ``**bold**`` /
 ``__bold__`` whose markers are removed and recorded in ``bold``,
 ``emphasized`` and ``lead_bold`` the way the .docx reader records bold runs.
+
+Tables: two or more consecutive lines split into cells — by tabs (what Word's "Save as Plain
+Text" writes for a table) or by ``|`` (a pipe or Markdown table; its ``|---|`` rule line is
+dropped) — are read as a table, one paragraph a non-empty cell with ``table_cell`` set, as the
+.docx reader reads a Word table ("Hạn chế | Nguyên nhân | Biện pháp | Thời hạn" rows). A lone
+line with a "|" or a tab stays a paragraph.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Literal
 
 from reportcheck.io.docx import Segment, formatting
@@ -31,6 +38,44 @@ _MD_HEADING_RE = re.compile(r"(#{1,6})(?:\s+(.*?))?(?:\s+#+)?\s*")
 _MD_BULLET_RE = re.compile(r"[-*+]\s+")
 _MD_RULE_RE = re.compile(r"([-*_])(?:\s*\1){2,}\s*")
 _MD_BOLD_RE = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+_TABLE_RULE_RE = re.compile(r"\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?")
+
+
+def _cells(line: str) -> tuple[str, list[str]] | None:
+    """(delimiter, cells) of a table row split by tabs or pipes, or None when the line is not one."""
+    if "\t" in line:
+        sep, cells = "\t", [c.strip() for c in line.split("\t")]
+    elif "|" in line and (" | " in line or (line.startswith("|") and line.endswith("|"))):
+        sep, cells = "|", [c.strip() for c in line.strip("|").split("|")]
+    else:
+        return None
+    return (sep, cells) if sum(1 for c in cells if c) >= 2 else None
+
+
+def _table_rows(lines: list[str]) -> dict[int, tuple[int, list[str]]]:
+    """{line number: (table number, cells)} for the lines that belong to a table: runs of two or more rows
+    split by the same delimiter (a Markdown rule line may sit among them)."""
+    rows: dict[int, tuple[int, list[str]]] = {}
+    tables = [0]
+    parsed = [None if _TABLE_RULE_RE.fullmatch(ln) else _cells(ln) for ln in lines]
+    run: list[int] = []
+
+    def close() -> None:
+        if len(run) >= 2:
+            rows.update((j, (tables[0], parsed[j][1])) for j in run)
+            tables[0] += 1
+        run.clear()
+
+    for i, cells in enumerate(parsed):
+        if cells is None:
+            if not (run and _TABLE_RULE_RE.fullmatch(lines[i])):
+                close()
+            continue
+        if run and parsed[run[-1]][0] != cells[0]:
+            close()
+        run.append(i)
+    close()
+    return rows
 
 
 def decode(data: bytes, path: str) -> tuple[str, tuple[str, ...]]:
@@ -107,10 +152,24 @@ def read_text(data: bytes, path: str, kind: Literal["txt", "md"]) -> Document:
     if len(text) > DEFAULT_LIMITS.chars:
         raise refuse(path, "too-long")
     paragraphs: list[Paragraph] = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not normalize(line):
+    lines = [ln.strip() for ln in text.splitlines()]
+    lines = [ln for ln in lines if normalize(ln)]
+    table_rows = _table_rows(lines)
+    row_of: dict[int, int] = {}
+    for number, line in enumerate(lines):
+        if number in table_rows:
+            table, cells = table_rows[number]
+            row = row_of[table] = row_of.get(table, -1) + 1
+            for column, cell in enumerate(cells):
+                para = _markdown_paragraph(len(paragraphs), cell) if kind == "md" else \
+                    Paragraph(index=len(paragraphs), text=normalize(cell), raw=cell)
+                if para is not None and para.text:
+                    paragraphs.append(replace(para, in_table=True, table_cell=(table, row, column)))
+            if len(paragraphs) > DEFAULT_LIMITS.paragraphs:
+                raise refuse(path, "too-long")
             continue
+        if _TABLE_RULE_RE.fullmatch(line) and number - 1 in table_rows and number + 1 in table_rows:
+            continue  # the rule line under a Markdown table's header row
         if kind == "md":
             para = _markdown_paragraph(len(paragraphs), line)
         else:
