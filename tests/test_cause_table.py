@@ -66,3 +66,42 @@ def test_objective_causes_in_the_table_are_still_judged(tmp_path: Path) -> None:
     rows = [(ROWS[0][0], "Khối lượng quyết toán dồn vào cuối quý."),
             (ROWS[1][0], "Thông tư mới ban hành tháng 7, chưa có hướng dẫn của Sở.")]
     assert "RC203" in _codes(_build(tmp_path, rows))
+
+
+def _txt(tmp_path: Path, rows: list[str], remedies: str) -> Path:
+    """The base 02A report as plain text, part II a pipe table, part VI replaced by ``remedies``."""
+    base = load_base("member_vi")
+    text = render(base, {"heading": {"limitations": "", "causes": ""}, "replace": {"limitations": "", "causes": "",
+                                                                                   "remedies": remedies}})
+    out = []
+    for line in text.splitlines():
+        out.append(line)
+        if line.startswith("II."):
+            out += rows
+    path = tmp_path / "table.txt"
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path
+
+
+TRIPLE_ROWS = [
+    "Hạn chế, khuyết điểm | Nguyên nhân | Biện pháp khắc phục | Thời hạn",
+    f"{ROWS[0][0]} | {ROWS[0][1]} | Lập lịch tuần cho các tuần cao điểm | Từ quý I/2025",
+    f"{ROWS[1][0]} | {ROWS[1][1]} | Đọc kỹ thông tư trước khi hướng dẫn xã | Tháng 01/2025",
+]
+
+
+def test_a_plain_text_table_gives_each_limitation_its_cause(tmp_path: Path) -> None:
+    codes = _codes(_txt(tmp_path, TRIPLE_ROWS, "Thực hiện các biện pháp nêu tại bảng phần II."))
+    assert "RC202" not in codes and "RC203" not in codes
+
+
+def test_remedies_in_part_iis_table_answer_their_rows(tmp_path: Path) -> None:
+    """Part VI points back to the table: the remedies and deadlines in each limitation's row count (RC204, RC205)."""
+    codes = _codes(_txt(tmp_path, TRIPLE_ROWS, "Thực hiện các biện pháp nêu tại bảng phần II."))
+    assert "RC204" not in codes and "RC205" not in codes
+
+
+def test_table_remedies_without_any_time_still_lack_a_deadline(tmp_path: Path) -> None:
+    rows = [line.rsplit(" | ", 1)[0] for line in TRIPLE_ROWS]  # no deadline column
+    codes = _codes(_txt(tmp_path, rows, "Thực hiện các biện pháp nêu tại bảng phần II."))
+    assert "RC204" in codes and "RC205" not in codes

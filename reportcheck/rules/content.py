@@ -40,14 +40,17 @@ _TABLE_CAUSE = re.compile(r"^(?:cac\s+)?(?:nguyen nhan|causes?|reasons?|ly do)\b
 _TABLE_LIMIT = re.compile(r"^(?:cac\s+)?(?:han che|khuyet diem|ton tai|noi dung han che|shortcomings?|limitations?|weakness)")
 
 
-@once_per_report
-def _cause_table(analysis: Analysis) -> dict[int, tuple[Item, Item | None]] | None:
-    """Limitations written in a table beside their causes ("Khuyết điểm, hạn chế | Nguyên nhân" as the
-    header row, one limitation a row): {first paragraph of the limitation's cell: (limitation, its cause
-    or None when the cause cell is empty)}; None when part II has no such table."""
+_TABLE_REMEDY = re.compile(r"^(?:cac\s+)?(?:bien phap|giai phap|huong khac phuc|phuong huong|cach khac phuc|remed|measures?|actions?)")
+_TABLE_DEADLINE = re.compile(r"^(?:thoi han|thoi gian|deadline|by when|due)")
+
+
+def _limitation_tables(analysis: Analysis) -> Iterator[tuple[dict[str, int], list[dict[int, tuple[int, str]]]]]:
+    """Tables in part II with a limitations column: ({"limit"/"cause"/"remedy"/"deadline": column},
+    [{column: (first paragraph, text)} a body row]). The header row names the columns ("Hạn chế, khuyết
+    điểm | Nguyên nhân | Biện pháp | Thời hạn")."""
     sec = analysis.sections.get("limitations")
     if sec is None:
-        return None
+        return
     paras = analysis.document.paragraphs
     cells: dict[tuple[int, int, int], list[int]] = {}
     for i in sec.body:
@@ -57,23 +60,54 @@ def _cause_table(analysis: Analysis) -> dict[int, tuple[Item, Item | None]] | No
         rows = sorted({r for t, r, _c in cells if t == table})
         header = {c: fold(" ".join(paras[i].text for i in cells[(table, rows[0], c)])).strip(" .:")
                   for t, r, c in cells if t == table and r == rows[0]}
-        lim_col = next((c for c, h in header.items() if _TABLE_LIMIT.match(h) and count_words(h) <= 8), None)
-        cause_col = next((c for c, h in header.items() if _TABLE_CAUSE.match(h) and count_words(h) <= 8), None)
-        if lim_col is None or cause_col is None or lim_col == cause_col:
+        columns: dict[str, int] = {}
+        for name, pattern in (("limit", _TABLE_LIMIT), ("cause", _TABLE_CAUSE), ("remedy", _TABLE_REMEDY),
+                              ("deadline", _TABLE_DEADLINE)):
+            col = next((c for c, h in sorted(header.items()) if pattern.match(h) and count_words(h) <= 8
+                        and c not in columns.values()), None)
+            if col is not None:
+                columns[name] = col
+        if "limit" not in columns:
+            continue
+        body = [{c: (cells[(table, r, c)][0], strip_label(" ".join(paras[i].text for i in cells[(table, r, c)])))
+                 for t, rr, c in cells if t == table and rr == r} for r in rows[1:]]
+        yield columns, [row for row in body if columns["limit"] in row]
+
+
+@once_per_report
+def _cause_table(analysis: Analysis) -> dict[int, tuple[Item, Item | None]] | None:
+    """Limitations written in a table beside their causes ("Khuyết điểm, hạn chế | Nguyên nhân" as the
+    header row, one limitation a row): {first paragraph of the limitation's cell: (limitation, its cause
+    or None when the cause cell is empty)}; None when part II has no such table."""
+    for columns, rows in _limitation_tables(analysis):
+        if "cause" not in columns:
             continue
         out: dict[int, tuple[Item, Item | None]] = {}
-        for r in rows[1:]:
-            lim = cells.get((table, r, lim_col))
-            if not lim:
-                continue
-            text = strip_label(" ".join(paras[i].text for i in lim))
-            cause = cells.get((table, r, cause_col))
-            cause_text = strip_label(" ".join(paras[i].text for i in cause)) if cause else ""
-            out[lim[0]] = (Item(lim[0], text),
-                           Item(cause[0], cause_text) if cause and count_words(cause_text) >= 3 and not _is_none(cause_text) else None)
+        for row in rows:
+            lim_at, text = row[columns["limit"]]
+            cause_at, cause_text = row.get(columns["cause"], (None, ""))
+            out[lim_at] = (Item(lim_at, text),
+                           Item(cause_at, cause_text) if count_words(cause_text) >= 3 and not _is_none(cause_text) else None)
         if out:
             return out
     return None
+
+
+@once_per_report
+def _table_remedies(analysis: Analysis) -> list[Item]:
+    """Remedies written in part II's limitations table, each in its limitation's row (with the row's
+    deadline cell, if the table has one): they answer that limitation by where they stand."""
+    out: list[Item] = []
+    for columns, rows in _limitation_tables(analysis):
+        if "remedy" not in columns:
+            continue
+        for row in rows:
+            at, text = row.get(columns["remedy"], (None, ""))
+            if at is None or count_words(text) < 2 or _is_none(text):
+                continue
+            when = row.get(columns["deadline"], (None, ""))[1] if "deadline" in columns else ""
+            out.append(Item(at, f"{text} ({when})" if when else text))
+    return out
 
 
 _PART_LABEL = re.compile(r"^[\s*+•\-–]*(?:(nguyen nhan|cac nguyen nhan|causes?|reasons?|the causes?)"
@@ -531,8 +565,8 @@ def remedy_without_deadline(analysis: Analysis, ctx: Context) -> Iterator[Findin
     items = _remedy_items(analysis)
     if not items:
         return
-    if any(is_deadline(it.text, analysis.year) for it in items):
-        return
+    if any(is_deadline(it.text, analysis.year) for it in items + _table_remedies(analysis)):
+        return  # (part VI may point to the remedies and deadlines written in part II's table)
     sec = analysis.sections["remedies"]
     if sec.heading and is_deadline(sec.heading, analysis.year):
         return
@@ -547,6 +581,8 @@ def remedy_unrelated(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     remedies = _remedy_items(analysis)
     if not limits or not remedies or _token_shortcomings(analysis, limits, ctx):
         return
+    if _table_remedies(analysis):
+        return  # remedies written in part II's table, each in its limitation's row, answer it
     if len(content_bigrams(" ".join(it.text for it in limits))) < 3:
         return
     english = analysis.language == "en"
