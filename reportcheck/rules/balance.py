@@ -264,7 +264,9 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
         if imposing and _PASSIVE_BEFORE.search(f[max(0, imposing.start() - 60): imposing.start()]):
             imposing = None  # "… bị Ủy ban Kiểm tra Huyện ủy thi hành kỷ luật": undergone, not imposed
         # ("… 1 đảng viên (đảng viên, không phải cấp ủy viên)": a post the writer denies names no one)
-        named = _NOT_A.sub(" ", f[imposing.end():] if imposing else f)
+        # the one it falls on is named in the imposing verb's own clause: "… phải xử lý kỷ luật 2 đảng viên;
+        # công tác kiểm tra của cấp ủy cơ sở chưa phát hiện sớm" names the committee in the next clause
+        named = _NOT_A.sub(" ", re.split(r"[;.]", f[imposing.end():], maxsplit=1)[0] if imposing else f)
         if has_phrase(named, lex["collective_leadership"]):
             return True
         if imposing:
@@ -352,4 +354,42 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
             continue  # "hoàn thành 14/16 nhiệm vụ trọng tâm": most of the key tasks done (QĐ 124 Art. 12: fewer than half)
         if rating == "excellent" or below_half or has_phrase(f, lex["key_target"]):
             out.append((s.paragraph, s.text))
+    for at, row, percent in _plan_table_rows(analysis):
+        if percent < 100 and (rating == "excellent" or has_phrase(fold(row), lex["key_target"])):
+            out.append((at, row))
+    return out
+
+
+# the column of a plan/actual table that gives each target's completion: "% of plan", "Tỷ lệ % so với KH",
+# "So với kế hoạch (%)", "% KH"
+_PLAN_SHARE_HEAD = re.compile(r"%.{0,20}\b(?:ke hoach|kh|chi tieu|nghi quyet|plan|target)\b"
+                              r"|\b(?:ke hoach|kh|chi tieu|plan|target)\b.{0,12}\(?%")
+_CELL_PERCENT = re.compile(r"^\s*(\d{1,3}(?:[.,]\d+)?)\s*%?\s*$")
+
+
+def _plan_table_rows(analysis: Analysis) -> list[tuple[int, str, float]]:
+    """Rows of a plan/actual table with a completion column ("Indicator | Plan | Actual | % of plan"):
+    (paragraph of the row's first cell, the row's text, its completion in %). Tables in parts III and VI
+    (last year's failings, next year's plans) are not about this year's results."""
+    paras = analysis.document.paragraphs
+    rows: dict[tuple[int, int], list[tuple[int, int, str]]] = {}
+    for p in paras:
+        if p.table_cell is not None and analysis.paragraph_section.get(p.index) not in ("prior_remediation", "remedies"):
+            t, r, c = p.table_cell
+            rows.setdefault((t, r), []).append((c, p.index, p.text))
+    out: list[tuple[int, str, float]] = []
+    share_col: dict[int, int | None] = {}
+    for (t, r), cells in sorted(rows.items()):
+        if t not in share_col:  # the table's first row is its header
+            share_col[t] = next((c for c, _i, text in cells if _PLAN_SHARE_HEAD.search(fold(text))), None)
+            continue
+        col = share_col[t]
+        if col is None:
+            continue
+        cell = next((text for c, _i, text in cells if c == col), "")
+        m = _CELL_PERCENT.match(cell)
+        if m is None:
+            continue
+        row = " | ".join(text for _c, _i, text in sorted(cells))
+        out.append((min(i for _c, i, _t in cells), row, float(m.group(1).replace(",", "."))))
     return out
