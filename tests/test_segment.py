@@ -264,3 +264,26 @@ def test_year_from_the_subtitle(subtitle, year):
     lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", subtitle, "Họ và tên: Bùi Quang Trung",
              "Năm 2024 chi bộ góp ý tôi còn chậm báo cáo."]
     assert detect_year(doc_from_lines(lines)) == year
+
+
+@pytest.mark.parametrize("subtitle", ["(Party member not working in the political system)", "(Party member)"])
+def test_a_members_two_groups_numbered_where_02b_has_leader_items(subtitle):
+    """Mẫu 2C's subtitle in English marks a member; without it, "1. General criteria", "2. Results of
+    performing assigned work" before "3. Fulfilment of the annual commitment" are a member's two groups
+    (HD 43), though 02B numbers its leader items there: a leader's items count only when named in words."""
+    lines = ["PERSONAL SELF-REVIEW REPORT", "Year 2025", subtitle,
+             "Full name: Vo Thanh Tam", "Position at work: Senior Software Engineer",
+             "I. Strengths and results achieved", "1. General criteria (maximum 30 points)",
+             "a) Political ideology", "I attended all study sessions of the Party Committee in 2025.",
+             "b) Ethics and lifestyle", "I live simply and keep good relations with my neighbours.",
+             "c) Sense of discipline", "I attended 11 of the 12 monthly cell meetings.",
+             "d) Working style", "I respond quickly to production incidents.",
+             "2. Results of performing assigned work (maximum 70 points)",
+             "Led the migration of the payments gateway to 9 microservices, live on 14 June 2025.",
+             "3. Fulfilment of the annual commitment", "I fulfilled my 2025 commitment to study the resolutions.",
+             "II. Limitations, shortcomings and causes", "I missed the July cell meeting because of a release.",
+             "III. Remediation of limitations pointed out in previous reviews", "I now speak at most meetings.",
+             "VI. Directions and measures to overcome limitations", "Inform the cell two days ahead from January 2026.",
+             "VII. Self-assessed quality rating", "[x] Completed tasks well"]
+    a = analyse(doc_from_lines(lines))
+    assert a.kind == "member"
