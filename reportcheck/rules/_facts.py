@@ -264,7 +264,7 @@ def is_subjective(text: str) -> bool:
                 if not (_PASSIVE.match(own, fault.end()) or _UNABLE.match(own, fault.end())
                         or _EN_PASSIVE.search(own, max(0, fault.start() - 5), fault.end() + 30)):
                     return True  # "tôi giao việc … không tổ chức kiểm tra chéo"
-    folded = fold(text)
+    folded = _HEDGE.sub("", fold(text))  # "Chi ủy có lúc chưa chuẩn bị kỹ" is "Chi ủy chưa chuẩn bị kỹ", hedged
     for sentence in re.split(r"[.;!?]", folded):
         subject_elsewhere = False  # the sentence opened with someone else and the writer has not come in since
         for clause in _CLAUSE_SPLIT.split(sentence):
@@ -289,6 +289,8 @@ def is_subjective(text: str) -> bool:
     return False
 
 
+# a hedge between a subject and its fault ("có lúc", "đôi khi") does not change whose fault it is
+_HEDGE = re.compile(r"\s(?:co luc|co khi|doi khi|doi luc|nhieu khi|doi cho|at times|sometimes)(?=\s)")
 # the writer named as the subject again ("…, còn tôi chưa …")
 _WRITER = re.compile(r"(?:^|\s)(?:toi|ban than|minh|chung toi|i|we|my|our)(?:\s|$)")
 

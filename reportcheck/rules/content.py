@@ -216,9 +216,20 @@ def _token_shortcomings(analysis: Analysis, items: list[Item], ctx: Context) -> 
     hedged = all(
         (has_phrase(fold(c), lex["hedges"]) or has_phrase(fold(c), lex["stock"]))
         and count_words(_before_cause(c)) <= vague and not re.search(r"\d", c)
+        and (denied or not _names_a_task(c, lex, ctx))
         for c in core
     )
     return hedged and words <= ctx.thresholds["vague_section_words"]
+
+
+def _names_a_task(clause: str, lex: dict, ctx: Context) -> bool:
+    """A hedged line that names a particular piece of work ("Việc cập nhật sổ theo dõi tàu cá ra vào cảng có
+    lúc còn chậm"), not the writer's manner in general ("đôi khi còn nóng vội", "có lúc chưa mạnh dạn góp ý"):
+    no conduct cue, and as many content word pairs as a particular task takes to name."""
+    before = _before_cause(clause)
+    if has_phrase(fold(before), lex["conduct"]):
+        return False
+    return len(content_bigrams(before, strict=True)) >= ctx.thresholds["particular_line_pairs"]
 
 
 _CAUSE_CUT = re.compile(r",?\s(?:(?:la|chu yeu|mot phan)\s)?(?:do|vi|boi|nen|dan den|because|due to|as|so)\s")
