@@ -284,6 +284,13 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
     current_top: Node | None = None
     current: Node | None = None
     top_kind: str | None = None
+    # where each Roman part number stands as a heading: a part is not taken by an item-numbered heading
+    # before the heading that carries the part's own number ("4. Tự chấm điểm" in part I, then "VII. Tự nhận
+    # mức xếp loại chất lượng")
+    roman_at = {}
+    for c in cands:
+        if c.label_kind == "roman" and c.strong:
+            roman_at.setdefault(_ordinal(c.label), c.index)
     for cand in cands:
         if cand.index in fixed:
             node = fixed[cand.index]
@@ -309,6 +316,8 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
                 if cand.label_kind == "roman" or (top_kind is not None and cand.label_kind == top_kind):
                     score += 5  # numbered as the form's parts, or as this writer numbers them
                 elif cand.label_kind in ("arabic", "letter", "bullet") and top_labels_roman:
+                    if top_kind == "roman" and roman_at.get(_ordinal(node.label), -1) > cand.index:
+                        continue
                     # numbered as an item: more so once the report has shown how it numbers its parts
                     score -= 20 if top_kind in ("roman", "part") else 12
                 if cand.label_kind == "roman" and node.label == cand.label:

@@ -287,3 +287,20 @@ def test_a_members_two_groups_numbered_where_02b_has_leader_items(subtitle):
              "VII. Self-assessed quality rating", "[x] Completed tasks well"]
     a = analyse(doc_from_lines(lines))
     assert a.kind == "member"
+
+
+def test_an_item_named_like_a_later_part_does_not_take_it():
+    """"4. Tự chấm điểm" inside part I (QĐ 366 self-scored points) reads like part VII; the heading that carries
+    VII's own number comes later and is part VII, with the boxes under it."""
+    lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", "Năm 2025", "Họ và tên: Bùi Đức Thắng",
+             "I. Ưu điểm, kết quả đạt được", "1. Nhóm tiêu chí chung", "Chấp hành nghiêm kỷ luật, điều lệnh.",
+             "2. Kết quả thực hiện chức trách, nhiệm vụ được giao", "Hoàn thành 100% chỉ tiêu định danh điện tử.",
+             "3. Việc thực hiện cam kết tu dưỡng, rèn luyện, phấn đấu", "Đã thực hiện cam kết đầu năm.",
+             "4. Tự chấm điểm", "Nhóm tiêu chí chung: 26/30 điểm. Tổng: 78/100 điểm.",
+             "II. Hạn chế, khuyết điểm và nguyên nhân", "Cập nhật dữ liệu còn chậm, do tôi chưa sắp xếp thời gian.",
+             "VI. Phương hướng, biện pháp khắc phục hạn chế, khuyết điểm", "Nhập liệu trong ngày, từ tháng 12/2025.",
+             "VII. Tự nhận mức xếp loại chất lượng", "1. Xếp loại cán bộ:", "☒ Hoàn thành tốt nhiệm vụ",
+             "2. Xếp loại đảng viên:", "☒ Hoàn thành tốt nhiệm vụ"]
+    a = analyse(doc_from_lines(lines))
+    assert a.sections["self_rating"].heading == "Tự nhận mức xếp loại chất lượng"
+    assert (a.rating.party, a.rating.civil_servant) == ("good", "good")

@@ -284,7 +284,13 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
     clause = next((c for c in re.split(r"[;.]", _INITIAL_DOT.sub(r"\1", f)) if has_phrase(c, lex["phrases"])), f)
     m = phrase_pattern(tuple(lex["phrases"])).search(clause)
     subject = clause[: m.start()] if m else clause
-    if (has_phrase(subject, lex["others"]) or _SOMEONE.search(subject)) and not has_phrase(subject, lex["first_person"]):
+    # the subject nearest the measure: after the writer's last mention ("Chi bộ gợi ý tôi làm rõ trách nhiệm
+    # liên quan đến việc đồng chí công chức Tư pháp bị khiển trách" — the clerk's measure, not the writer's)
+    last_me = None
+    for last_me in phrase_pattern(tuple(lex["first_person"])).finditer(subject):
+        pass
+    nearest = subject[last_me.end():] if last_me else subject
+    if has_phrase(nearest, lex["others"]) or _SOMEONE.search(nearest):
         return False  # someone else's measure, and the writer is not its subject
     if has_phrase(subject, lex["first_person"]) and _UNDERGONE.search(clause):
         return True  # "tôi … đã được Chi bộ thi hành kỷ luật bằng hình thức khiển trách"
