@@ -125,9 +125,13 @@ def detect_markers(doc: Document) -> tuple[str | None, str | None, str | None]:
     # title-like lines only: a collective phrase inside a sentence of the body says nothing
     titles = "\n".join(fold(p.display) for p in head_paras if len(p.text.split()) <= 20)
     form = kind = evidence = None
+    # a form's code or regulation in a title, subtitle or "Căn cứ …" line; a sentence of the body citing a
+    # regulation that shares a number ("Quy định số 132-QĐ/TW về kiểm soát quyền lực trong hoạt động tư
+    # pháp", 2023) names no form
+    cited = "\n".join(fold(p.display) for p in head_paras if len(p.text.split()) <= cfg["form_line_words"])
     for name, phrases in cfg["form"].items():
         for ph in phrases:
-            if _has(head, ph):
+            if _has(cited, ph):
                 form, evidence = name, ph
                 break
         if form:

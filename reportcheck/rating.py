@@ -89,7 +89,8 @@ def _labels(text: str, cfg: dict):
                     yield m.start(), kind
 
 
-_NEGATED = re.compile(r"(?<!\w)(?:khong|chua|not)\s+(?:(?:xep loai|danh gia|tu xep loai|rated|classified)(?!\w)[^.;:]{0,40})?$")
+_NEGATED = re.compile(r"(?<!\w)(?:khong|chua|not)\s+(?:(?:thuoc dien|thuoc doi tuong|nam trong dien|subject to|within)\s+)?"
+                      r"(?:(?:xep loai|danh gia|tu xep loai|rated|classified|rating|assessment)(?!\w)[^.;:]{0,40})?$")
 
 
 def _label_in(text: str, cfg: dict) -> tuple[int, str] | None:

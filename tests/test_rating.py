@@ -36,6 +36,9 @@ def rating(lines, flags=None):
     # a rating the writer says is not given ("không xếp loại cán bộ, công chức") labels nothing after it
     (["Xếp loại đảng viên: tôi tự nhận mức Hoàn thành tốt nhiệm vụ.",
       "(Đảng viên hưu trí, không xếp loại cán bộ, công chức, viên chức.)", "Tự xếp loại: HTTNV"], "good", None),
+    # … or says it is not within its scope, with the party rating in the next sentence (h54)
+    (["Tôi là người quản lý HTX, không thuộc diện đánh giá, xếp loại cán bộ, công chức, viên chức. Về xếp loại đảng viên,"
+      " căn cứ kết quả trên, tôi tự nhận mức Hoàn thành tốt nhiệm vụ."], "good", None),
 ])
 def test_rating_marks(lines, party, civil):
     r = rating(lines)

@@ -304,3 +304,17 @@ def test_an_item_named_like_a_later_part_does_not_take_it():
     a = analyse(doc_from_lines(lines))
     assert a.sections["self_rating"].heading == "Tự nhận mức xếp loại chất lượng"
     assert (a.rating.party, a.rating.civil_servant) == ("good", "good")
+
+
+def test_a_regulation_cited_in_a_sentence_names_no_form():
+    """QĐ 132-QĐ/TW of 2023 (power control in judicial work) shares its number with the 2018 regulation of the
+    2019 forms: cited in a sentence of the body, it does not make a 2024 report a 2019 one."""
+    from reportcheck.detect import detect_markers
+
+    lines = ["BÁO CÁO KIỂM ĐIỂM TẬP THỂ LÃNH ĐẠO TÒA ÁN NHÂN DÂN HUYỆN VỤ BẢN", "Năm 2024",
+             "I. ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC",
+             "Tập thể lãnh đạo phối hợp chi ủy tổ chức cho 100% công chức học tập Quy định số 144-QĐ/TW về chuẩn mực đạo "
+             "đức cách mạng và các quy định về kiểm soát quyền lực trong hoạt động tư pháp; ghi chép, báo cáo đầy đủ 2 "
+             "trường hợp người ngoài cơ quan tác động vào việc giải quyết án theo Quy định số 132-QĐ/TW của Bộ Chính trị."]
+    assert detect_markers(doc_from_lines(lines))[0] is None
+    assert detect_markers(doc_from_lines(["BẢN KIỂM ĐIỂM CÁ NHÂN", "(Theo Quy định số 132-QĐ/TW và Hướng dẫn 21)"]))[0] == "2019"

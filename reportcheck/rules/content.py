@@ -243,7 +243,9 @@ def _before_cause(text: str) -> str:
     return text[: m.start()] if m else text
 
 
-_CAUSE_OPEN = re.compile(r"(?:nguyen nhan(?: chu yeu)?(?: la)?|,?\s(?:(?:la|chu yeu|mot phan)\s)?(?:do|vi|boi)|because|due to)\s")
+_CAUSE_OPEN = re.compile(r"(?:nguyen nhan(?: chu yeu)?(?: la)?|,?\s(?:(?:la|chu yeu|mot phan)\s)?(?:do|vi|boi)|because|due to"
+                         r"|(?:the\s+)?(?:main\s+|chief\s+|root\s+|real\s+)?(?:cause|reason)s?\s+(?:is|was|are|were|lies|lay)"
+                         r"(?:\s+that)?)\s")
 
 
 def _cause_part(text: str) -> str:
