@@ -14,17 +14,20 @@ from .annotate import annotate
 from .rating import read_rating
 from .registry import Context, Rule, Selection, all_rules
 from .rubric import load_rubric, rubric_for
-from .segment import Candidate, candidates, match_headings, segment
+from .segment import Candidate, candidates, match_headings, named_topics, segment
 from .text.normalize import fold
 
 _LEADER_NODES = ("I.L1", "I.L2", "I.L3")
+_LEADER_TOPICS = frozenset({"leadership", "innovation", "exemplary"})
 _COLLECTIVE_NODES = ("I.1", "I.2", "I.3", "I.4")
 _CRITERION_BOX_RE = re.compile(r"tu danh gia ve cap do|self-assessed level")
 
 
 def _fit(paragraphs, stem: str, cands: list[Candidate], memo: dict | None = None) -> tuple[float, set[str], set[str]]:
-    """How well a rubric fits the headings: (score, keys of the nodes matched, keys matched by their wording
-    rather than inferred from the writer's numbering)."""
+    """How well a rubric fits the headings: (score, keys of the nodes matched, the leader-only topics that
+    headings name in words — not inferred from the writer's numbering; a heading listing several
+    ("Về lãnh đạo, quản lý, đoàn kết nội bộ; tinh thần đổi mới, dám nghĩ, dám làm; trách nhiệm nêu gương")
+    names each)."""
     rubric = load_rubric(stem)
     found = match_headings(paragraphs, rubric, cands)
     if memo is not None:
@@ -33,21 +36,25 @@ def _fit(paragraphs, stem: str, cands: list[Candidate], memo: dict | None = None
     matches = [m for m in found if not m.implied]
     keys = {m.node.key for m in matches}
     score = sum(1.0 if (m.node.covers or m.node.covers_alone) else 0.5 for m in matches)
-    return score, keys, {m.node.key for m in matches if m.score > 0}
+    leader_topics: set[str] = set()
+    for m in matches:
+        if m.score > 0 and m.node.key in _LEADER_NODES:
+            leader_topics |= set(m.node.covers) | (named_topics(m.cand.head_fold) & _LEADER_TOPICS)
+    return score, keys, leader_topics
 
 
 def _choose_layout(doc: Document, form: str | None, kind: str | None, cands: list[Candidate],
                    memo: dict | None = None) -> tuple[str, str]:
     """Pick form and kind from the headings when the report does not name them."""
     paras = doc.paragraphs
-    individual_score, _, individual_worded = _fit(paras, "2023-leader", cands, memo)
+    individual_score, _, leader_topics = _fit(paras, "2023-leader", cands, memo)
     legacy_score, _, _ = _fit(paras, "legacy", cands, memo)
     if kind is None:
         coll_score, coll_keys, _ = _fit(paras, "collective", cands, memo)
         coll_items = len(set(_COLLECTIVE_NODES) & coll_keys)
         # a leader's own items named in words: "1. General criteria", "2. Results of assigned work" numbered
         # where 02B has its leader items are a member's two groups (HD 43), not leadership and daring
-        leader_items = len(set(_LEADER_NODES) & individual_worded)
+        leader_items = len(leader_topics)
         if coll_items >= 3 and coll_score > individual_score:
             kind = "collective"
         elif leader_items >= 2:

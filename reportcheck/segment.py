@@ -193,7 +193,7 @@ def _node_score(h: str, node: Node) -> float:
 
 
 @lru_cache(maxsize=32768)
-def _named_topics(head_fold: str) -> frozenset[str]:
+def named_topics(head_fold: str) -> frozenset[str]:
     """Section ids of a heading-topic group that a heading names ("Quy tụ, đoàn kết; đổi mới; nêu gương")."""
     cues = _cues()
     return frozenset(sid for sid, words in cues["heading_topics"].items()
@@ -203,7 +203,7 @@ def _named_topics(head_fold: str) -> frozenset[str]:
 def _listed_score(named: frozenset[str], node: Node) -> float:
     """A heading that lists two or more topics of one group ("3. Quy tụ, đoàn kết; đổi mới, dám nghĩ dám
     làm; nêu gương của bản thân và gia đình") stands for the group's items however it is worded.
-    ``named``: the topics the heading names (:func:`_named_topics`)."""
+    ``named``: the topics the heading names (:func:`named_topics`)."""
     if not node.covers:
         return 0.0
     for group in _cues()["heading_topic_groups"].values():
@@ -299,7 +299,7 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
             current, current_top = node, _top(rubric, node)
             continue
         best: tuple[float, Node, bool] | None = None
-        named = _named_topics(cand.head_fold)
+        named = named_topics(cand.head_fold)
         listing = len(named) >= 2
         for node in rubric.nodes:
             if node.key in used:

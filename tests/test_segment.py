@@ -318,3 +318,24 @@ def test_a_regulation_cited_in_a_sentence_names_no_form():
              "trường hợp người ngoài cơ quan tác động vào việc giải quyết án theo Quy định số 132-QĐ/TW của Bộ Chính trị."]
     assert detect_markers(doc_from_lines(lines))[0] is None
     assert detect_markers(doc_from_lines(["BẢN KIỂM ĐIỂM CÁ NHÂN", "(Theo Quy định số 132-QĐ/TW và Hướng dẫn 21)"]))[0] == "2019"
+
+
+def test_one_heading_listing_the_leader_topics_marks_a_leader():
+    """Before 2023 one form served everyone; a heading that lists the leader's own topics ("Về lãnh đạo, quản lý,
+    đoàn kết nội bộ; tinh thần đổi mới, dám nghĩ, dám làm; trách nhiệm nêu gương") names each of them, so the
+    report is a leader's even when the header's post (a cooperative's director) does not say so."""
+    lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", "Năm 2021", "Họ và tên: Phạm Văn Hùng",
+             "Chức vụ Đảng: Bí thư Chi bộ HTX Dịch vụ nông nghiệp Tây Giang",
+             "Chức vụ chính quyền: Giám đốc HTX Dịch vụ nông nghiệp Tây Giang",
+             "ƯU ĐIỂM, KẾT QUẢ ĐẠT ĐƯỢC",
+             "Về tư tưởng chính trị, đạo đức lối sống, ý thức tổ chức kỷ luật, tác phong làm việc",
+             "Luôn chấp hành nghiêm chủ trương của Đảng.",
+             "Về thực hiện nhiệm vụ được giao", "Doanh thu dịch vụ đạt 4,2 tỷ đồng, vượt 8% kế hoạch.",
+             "Về lãnh đạo, quản lý, đoàn kết nội bộ; tinh thần đổi mới, dám nghĩ, dám làm, dám chịu trách nhiệm; "
+             "trách nhiệm nêu gương",
+             "Giữ đoàn kết trong Hội đồng quản trị; mạnh dạn đưa máy cấy vào 120 ha.",
+             "HẠN CHẾ, KHUYẾT ĐIỂM VÀ NGUYÊN NHÂN", "Thu hồi công nợ chậm, do tôi chưa đôn đốc sát.",
+             "PHƯƠNG HƯỚNG, BIỆN PHÁP KHẮC PHỤC", "Thu hồi xong công nợ trước 31/3/2022."]
+    flags = {i: {"bold": True} for i, line in enumerate(lines) if line.isupper() or line.startswith("Về ")}
+    a = analyse(doc_from_lines(lines, flags=flags))
+    assert a.kind == "leader"
