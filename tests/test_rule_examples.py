@@ -229,6 +229,9 @@ def test_do_of_an_agent_is_not_a_cause(text: str, cause: bool) -> None:
     ("Có 3 khiếu nại về diện tích đo đạc phải đo lại. Do đơn vị tư vấn đo đạc sai sót.", True),
     ("Two fine decisions were annulled on appeal. Cause: I signed them without checking the evidence.", True),
     ("18% scored below 5 in the mock exam; the main cause is that I did not plan remedial sessions.", True),
+    # a bare "do" right after the failing gives its cause; elsewhere it is as often "by"
+    ("Tiến độ giao kế hoạch vốn cho 04 dự án còn chậm do hồ sơ chủ đầu tư chưa hoàn thiện và Vụ chưa đôn đốc sát.", True),
+    ("Lớp bồi dưỡng do trường chính trị mở chỉ có 12 học viên đăng ký.", False),
     # a second failing after ";" is not the first one's cause
     ("Cập nhật ổ dịch lên hệ thống còn chậm 2 đến 3 ngày; trong sinh hoạt chi bộ tôi ít phát biểu góp ý.", False),
     ("Chưa hoàn thành đề tài cơ sở đã đăng ký từ đầu năm.", False),

@@ -221,11 +221,18 @@ def is_cause(text: str) -> bool:
             first = m.group(0).strip().split(" ", 1)[0]
             if conj_as_written(low, m.start() + len(m.group(0)) - len(m.group(0).lstrip()), first):
                 return True
-    for m in (*_COMMA_DO.finditer(f), *_collective_do().finditer(f)):
+    for m in (*_COMMA_DO.finditer(f), *_collective_do().finditer(f), *_failing_do().finditer(f)):
         low = low if low is not None else lower(text)
         if conj_as_written(low, m.start("do"), "do"):
             return True
     return False
+
+
+@lru_cache(maxsize=1)
+def _failing_do() -> re.Pattern:
+    """A bare "do" right after a failing ("còn chậm do hồ sơ …"): the failing's cause."""
+    words = "|".join(re.escape(w) for w in sorted(lexicon()["cause"]["failing_before_do"], key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{words})\s+(?P<do>do)\s+\w")
 
 
 @lru_cache(maxsize=1)

@@ -283,7 +283,7 @@ _ORDINALS = {"nhat": 1, "mot": 1, "hai": 2, "ba": 3, "tu": 4, "bon": 4, "nam": 5
              "third": 3, "fourth": 4, "fifth": 5}
 _ORDINAL_RE = re.compile(
     r"\b(?:han che|khuyet diem|muc|noi dung|limitation|shortcoming|point|item)\s*(?:thu\s*|so\s*|no\.?\s*)?"
-    r"(nhat|mot|hai|ba|tu|bon|nam|sau|\d)\b|\(\s*(\d)\s*\)|\b(first|second|third|fourth|fifth)\s+(?:limitation|shortcoming|point)"
+    r"(nhat|mot|hai|ba|tu|bon|nam|sau|\d(?:\.\d){0,2})\b|\(\s*(\d)\s*\)|\b(first|second|third|fourth|fifth)\s+(?:limitation|shortcoming|point)"
     r"|\b(?:han che|khuyet diem|muc|limitation|item)\s+([a-e])\)"  # "Đối với hạn chế a):"
 )
 
@@ -296,6 +296,8 @@ def _referenced(causes: list[Item]) -> set[int]:
             word = next(g for g in m.groups() if g)
             if len(word) == 1 and word.isalpha():
                 out.add(ord(word) - ord("a") + 1)
+            elif "." in word:  # "hạn chế 1.3": the third limitation of part II.1
+                out.add(int(word.rsplit(".", 1)[1]))
             else:
                 out.add(int(word) if word.isdigit() else _ORDINALS[word])
     return out
