@@ -232,6 +232,10 @@ def test_do_of_an_agent_is_not_a_cause(text: str, cause: bool) -> None:
     # a bare "do" right after the failing gives its cause; elsewhere it is as often "by"
     ("Tiến độ giao kế hoạch vốn cho 04 dự án còn chậm do hồ sơ chủ đầu tư chưa hoàn thiện và Vụ chưa đôn đốc sát.", True),
     ("Lớp bồi dưỡng do trường chính trị mở chỉ có 12 học viên đăng ký.", False),
+    # southern "tui" is the writer; a remedy written in the same entry is no cause
+    ("Tổ 3 còn 14 chị chưa cài VNeID. Cái này do tui cũng chưa rành điện thoại, hướng dẫn người ta không được.", True),
+    ("Trong sinh hoạt chi bộ tui ít phát biểu, ngồi nghe là chính. Cách sửa: từ tháng 1/2026 mỗi kỳ tui chuẩn bị trước "
+     "ít nhất 1 ý kiến.", False),
     # a second failing after ";" is not the first one's cause
     ("Cập nhật ổ dịch lên hệ thống còn chậm 2 đến 3 ngày; trong sinh hoạt chi bộ tôi ít phát biểu góp ý.", False),
     ("Chưa hoàn thành đề tài cơ sở đã đăng ký từ đầu năm.", False),

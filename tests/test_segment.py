@@ -339,3 +339,15 @@ def test_one_heading_listing_the_leader_topics_marks_a_leader():
     flags = {i: {"bold": True} for i, line in enumerate(lines) if line.isupper() or line.startswith("Về ")}
     a = analyse(doc_from_lines(lines, flags=flags))
     assert a.kind == "leader"
+
+
+def test_a_heading_in_the_writers_own_words_for_two_parts():
+    """"3. Khuyết điểm của tui và cách sửa": whose ("của tui") names no part; the two halves are II and VI."""
+    lines = ["BẢN KIỂM ĐIỂM ĐẢNG VIÊN", "Năm 2025", "Tên tui là: Lê Thị Hoa",
+             "1. Về tư tưởng, đạo đức, lối sống, chấp hành kỷ luật", "Tui luôn chấp hành chủ trương của Đảng.",
+             "2. Làm nhiệm vụ đảng viên và công việc được chi bộ giao ở ấp", "Vận động 46 hộ cài VNeID.",
+             "3. Khuyết điểm của tui và cách sửa", "- Sinh hoạt chi bộ vắng 2 buổi vì trùng ngày đi lấy hàng. "
+             "Cách sửa: từ tháng 1/2026 không vắng nữa.",
+             "4. Tự chấm điểm, tự xếp loại", "Tổng: 80 điểm. Tui tự xếp loại hoàn thành tốt nhiệm vụ."]
+    a = analyse(doc_from_lines(lines, flags={3: {"bold": True}, 5: {"bold": True}, 7: {"bold": True}, 9: {"bold": True}}))
+    assert a.sections["limitations"].matched_by == "heading" and a.sections["remedies"].matched_by == "heading"

@@ -187,7 +187,7 @@ def _agent_pattern() -> re.Pattern:
     verbs = "|".join(re.escape(v) for v in sorted(lexicon()["cause"]["agent_verbs"], key=len, reverse=True))
     # … but "do tôi thẩm định chưa kỹ" gives the cause: the doing and the manner it fell short in ("chưa kỹ",
     # "còn sơ suất"), where "hồ sơ do bản thân phụ trách còn thiếu 2 biên bản" says what the file lacks
-    return re.compile(rf"(?<![,;.:]\s)(?<![,;.:])\b(?<!la )(?<!chu yeu )(?<!mot phan )do(?=\s+(?:toi|ban than|minh|chung toi)"
+    return re.compile(rf"(?<![,;.:]\s)(?<![,;.:])\b(?<!la )(?<!chu yeu )(?<!mot phan )do(?=\s+(?:toi|tui|ban than|minh|chung toi)"
                       rf"\s+(?:{verbs})\b(?!(?:\s+\w+)?\s+(?:(?:chua|khong|thieu)\s+(?:ky|can than|chat che|sat|ky luong)"
                       rf"|con\s+(?:so suat|chu quan|voi|cham))\b))")
 
@@ -299,7 +299,7 @@ def is_subjective(text: str) -> bool:
 # a hedge between a subject and its fault ("có lúc", "đôi khi") does not change whose fault it is
 _HEDGE = re.compile(r"\s(?:co luc|co khi|doi khi|doi luc|nhieu khi|doi cho|at times|sometimes)(?=\s)")
 # the writer named as the subject again ("…, còn tôi chưa …")
-_WRITER = re.compile(r"(?:^|\s)(?:toi|ban than|minh|chung toi|i|we|my|our)(?:\s|$)")
+_WRITER = re.compile(r"(?:^|\s)(?:toi|tui|ban than|minh|chung toi|i|we|my|our)(?:\s|$)")
 
 
 def is_objective(text: str) -> bool:

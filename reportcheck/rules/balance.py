@@ -239,7 +239,7 @@ def _points_band(analysis: Analysis) -> str | None:
     return next(level for floor, level in POINT_BANDS if points >= floor)
 
 
-_ON_ME = re.compile(r"\bdoi voi (?:toi|ban than)\b|\b(?:khien trach|canh cao|ky luat|cach chuc) (?:toi|ban than)\b|\bagainst me\b|\bme a (?:reprimand|warning)")
+_ON_ME = re.compile(r"\bdoi voi (?:toi|tui|ban than)\b|\b(?:khien trach|canh cao|ky luat|cach chuc) (?:toi|tui|ban than)\b|\bagainst me\b|\bme a (?:reprimand|warning)")
 # "có 1 vận động viên …", "một chiến sĩ …": a counted person is someone else
 # … or a person named by an initial ("đồng chí H. đã bị Giám đốc kỷ luật khiển trách")
 _SOMEONE = re.compile(r"\b(?:mot|hai|ba|01|02|\d)\s+(?!thang|nam|ngay|lan|ky|tuan|gio|dot|vu)[a-z]{2,}\s+[a-z]{2,}"
@@ -323,10 +323,15 @@ _MISSED_AFTER = re.compile(r"(?:\s+[a-z]+){0,3}?\s*(?:\([^)]*\)\s*)?(?:khong|chu
                            r"|(?:\s+[a-z]+){0,3}?\s+(?:were\s+|was\s+)?(?:not|missed|unmet)\b")
 
 
+# "Không đạt 2/11 chỉ tiêu phường giao": the count after "không đạt" is of those missed
+_MISSED_BEFORE = re.compile(r"\b(?:khong|chua)\s+(?:dat|hoan thanh)\s*:?\s*$|\b(?:missed|failed to meet|did not meet)\s+$")
+
+
 def _achieved(m: re.Match, f: str) -> tuple[int, int]:
     """(met, total) of a "4/10 nhiệm vụ" ratio: the count after "không đạt" is of those missed."""
     a, b = int(m.group(1)), int(m.group(2))
-    return (b - a, b) if _MISSED_AFTER.match(f, m.end()) else (a, b)
+    missed = _MISSED_AFTER.match(f, m.end()) or _MISSED_BEFORE.search(f, max(0, m.start() - 25), m.start())
+    return (b - a, b) if missed else (a, b)
 
 
 def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
@@ -341,6 +346,9 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
     for s in analysis.sentences:
         if s.section in ("prior_remediation", "remedies"):
             continue
+        if s.section == "collective_responsibility" and analysis.kind == "member":
+            continue  # part V of a member's report: the collective's targets, not the member's own (a leader's
+            # unit's targets are the leader's results: QĐ 124 Art. 12 rates a leader by the unit's)
         f = fold(s.text)
         # (a ratio needs its "/", a percentage its "%": without them the patterns find nothing)
         ratio = [_achieved(m, f) for m in _RATIO_RE.finditer(f)] if "/" in f else []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 
 from ..annotate import classify, has_phrase, lexicon
@@ -319,7 +320,12 @@ def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Findi
     # a cause entry that is not one of the limitations themselves (a limitation giving its cause inline is
     # in both lists); "… chưa thu hồi được. Nguyên nhân: …" in the same paragraph is a cause entry of its own
     own_text = {(it.paragraph, it.text.strip()) for it in items}
-    standalone = [c for c in _cause_items(analysis) if (c.paragraph, c.text.strip()) not in own_text]
+    # … but a cause in the paragraph of a single limitation that gives its cause itself is that one's own
+    # ("- Kệ còn 2 hộp sữa quá hạn … Cái này do tui bận đi lấy hàng …"): it explains no other
+    per_paragraph = Counter(it.paragraph for it in items)
+    own_cause = {it.paragraph for it, ok in zip(items, inline) if ok and per_paragraph[it.paragraph] == 1}
+    standalone = [c for c in _cause_items(analysis)
+                  if (c.paragraph, c.text.strip()) not in own_text and c.paragraph not in own_cause]
     if not standalone and not any(inline):
         first = items[0]
         yield ctx.finding("RC202", section="limitations", paragraph=first.paragraph, evidence=first.text,
@@ -335,11 +341,18 @@ def limitation_without_cause(analysis: Analysis, ctx: Context) -> Iterator[Findi
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# the remedy part of an entry that gives limitation, cause and remedy together
+_REMEDY_LABEL = re.compile(r"(?:^|[.;]\s*|\s-\s*)(?:cach sua|bien phap(?: khac phuc)?|huong khac phuc|huong sua|giai phap"
+                           r"|remedy|remedies|measures?)\s*:")
 
 
 def _explained(text: str) -> bool:
     """The entry gives its own cause: a cause marker ("do…", "vì…", "nguyên nhân là…"), or a later
-    sentence that is the writer's own failing ("… gây 5 lần sự cố. Tôi còn ngại va chạm với các hộ.")."""
+    sentence that is the writer's own failing ("… gây 5 lần sự cố. Tôi còn ngại va chạm với các hộ.").
+    A remedy written after it in the same entry ("… Cách sửa: từ tháng 1/2026 tui chuẩn bị …") is no cause."""
+    remedy = _REMEDY_LABEL.search(fold(text))
+    if remedy and remedy.start() > 0:
+        text = text[: remedy.start()]
     if is_cause(text):
         return True
     head, colon, after = text.partition(":")
