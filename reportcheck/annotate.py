@@ -28,7 +28,7 @@ import numpy as np
 
 from .model import Analysis, Sentence
 from .segment import is_form_line
-from .text.normalize import _CONTROL_RE, _NOT_PLAIN_VI_RE, fold, phrase_pattern
+from .text.normalize import _CONTROL_RE, _NOT_PLAIN_VI_RE, fold, fold_word, phrase_pattern
 
 _SENT_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-ZĐÀ-Ỹ0-9\-+•*])")
 _ABBREV = re.compile(r"(?:\b(?:TP|Q|P|ThS|TS|PGS|GS|BS|CN|KS|Th\.S|v\.v|St|Mr|Mrs|Dr|No|Tp|đ/c|Đ/c|UBND|HĐND)\.)$"
@@ -169,11 +169,8 @@ def _folded_tokens(text: str, toks: list[str]) -> list[str]:
     without control characters (which fold() removes, joining the words around them): every character
     folds to one ASCII character, a letter to a letter, so the words are the same and each folds alone."""
     if _NOT_PLAIN_VI_RE.search(text) is None and _CONTROL_RE.search(text) is None:
-        return list(map(_fold_token, toks))
+        return list(map(fold_word, toks))
     return tokens(fold(text))
-
-
-_fold_token = lru_cache(maxsize=32768)(fold.__wrapped__)  # (its own table: words would push sentences out of fold's)
 
 
 @lru_cache(maxsize=1)

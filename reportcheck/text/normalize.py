@@ -236,6 +236,12 @@ def fold(text: str) -> str:
     return s.translate(_FOLD_CHARS).lower()
 
 
+# fold() of single words, in a table of its own (words recur far more than sentences, and would push the
+# sentences out of fold's); the fold of words joined by spaces is their folds joined by spaces (every step of
+# fold() works character by character, the final sigma word by word)
+fold_word = lru_cache(maxsize=32768)(fold.__wrapped__)
+
+
 @lru_cache(maxsize=1024)
 def phrase_pattern(phrases: tuple[str, ...], prefix: bool = False) -> re.Pattern:
     """One compiled alternation matching any of ``phrases`` (longest first).
