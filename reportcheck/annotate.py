@@ -134,9 +134,9 @@ class RoleModel:
         return self.scores_many([text])[0]
 
     def scores_many(self, texts) -> list[dict[str, float]]:
-        """:meth:`scores` of each text. The element-wise steps (tf, idf, the norm's division) run once over
-        every text's features; the two sums of each text (its norm, its product with the coefficients) are
-        the same BLAS calls on the same values as one text alone, so each score is the same to the bit."""
+        """:meth:`scores` of each text. The element-wise steps (tf, idf) run once over every text's features;
+        each text's norm and product with the coefficients are the same BLAS calls on the same values as for
+        that text alone (slices of the arrays of all), so each score is the same to the bit."""
         rows: list[int] = []
         counts: list[int] = []
         bounds = [0]
