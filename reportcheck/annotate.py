@@ -28,7 +28,7 @@ import numpy as np
 
 from .model import Analysis, Sentence
 from .segment import is_form_line
-from .text.normalize import fold, phrase_pattern
+from .text.normalize import _CONTROL_RE, _NOT_PLAIN_VI_RE, fold, fold_word, phrase_pattern
 
 _SENT_END = re.compile(r"(?<=[.!?…])[\"')\]]*\s+(?=[\"'(\[]?[A-ZĐÀ-Ỹ0-9\-+•*])")
 _ABBREV = re.compile(r"(?:\b(?:TP|Q|P|ThS|TS|PGS|GS|BS|CN|KS|Th\.S|v\.v|St|Mr|Mrs|Dr|No|Tp|đ/c|Đ/c|UBND|HĐND)\.)$"
@@ -94,6 +94,8 @@ class RoleModel:
     intercept: np.ndarray  # (classes,)
     # ``index`` split by feature kind ("u:", "b:", "f:"), keyed without the prefix (see scores)
     by_kind: tuple[dict[str, int], dict[str, int], dict[str, int]] = field(init=False, repr=False, compare=False)
+    # the bigrams keyed by their two tokens ("b:a b" -> ("a", "b")): no string is joined to look one up
+    _bigrams: dict[tuple[str, ...], int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
         kinds: dict[str, dict[str, int]] = {"u": {}, "b": {}, "f": {}}
@@ -102,6 +104,7 @@ class RoleModel:
             if k is not None and f[1:2] == ":":
                 k[f[2:]] = i
         object.__setattr__(self, "by_kind", (kinds["u"], kinds["b"], kinds["f"]))
+        object.__setattr__(self, "_bigrams", {tuple(k.split(" ")): i for k, i in kinds["b"].items()})
 
     @classmethod
     def load(cls, path: Path) -> "RoleModel":
@@ -115,23 +118,59 @@ class RoleModel:
             intercept=np.asarray(data["intercept"], dtype=np.float64),
         )
 
-    def scores(self, text: str) -> dict[str, float]:
-        # the rows of features(text) in the index, counted in order of first occurrence (the
-        # order of the sums below): looked up by kind, without building the prefixed strings
+    def _rows(self, text: str) -> Counter:
+        """The rows of features(text) in the index with their counts, in order of first occurrence (the
+        order of the sums in :meth:`scores_many`): looked up by kind, without building the prefixed strings."""
         uni, bi, fol = self.by_kind
         toks = tokens(text)
-        counts: Counter = Counter(map(uni.get, toks))
-        counts.update(map(bi.get, map(" ".join, zip(toks, toks[1:]))))
-        counts.update(map(fol.get, tokens(fold(text))))
+        feats = list(map(uni.get, toks))
+        feats += map(self._bigrams.get, zip(toks, toks[1:]))
+        feats += map(fol.get, _folded_tokens(text, toks))
+        counts = Counter(feats)
         counts.pop(None, None)
-        out = self.intercept.copy()
-        if counts:
-            rows = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-            tf = 1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64, count=len(counts)))
-            w = tf * self.idf[rows]
-            w /= np.sqrt(w @ w) or 1.0
-            out += w @ self.coef[rows]
-        return dict(zip(self.classes, out.tolist()))
+        return counts
+
+    def scores(self, text: str) -> dict[str, float]:
+        return self.scores_many([text])[0]
+
+    def scores_many(self, texts) -> list[dict[str, float]]:
+        """:meth:`scores` of each text. The element-wise steps (tf, idf) run once over every text's features;
+        each text's norm and product with the coefficients are the same BLAS calls on the same values as for
+        that text alone (slices of the arrays of all), so each score is the same to the bit."""
+        rows: list[int] = []
+        counts: list[int] = []
+        bounds = [0]
+        for text in texts:
+            c = self._rows(text)
+            rows += c
+            counts += c.values()
+            bounds.append(len(rows))
+        out: list[dict[str, float]] = []
+        if not rows:
+            return [dict(zip(self.classes, self.intercept.tolist())) for _ in texts]
+        at = np.array(rows, dtype=np.int64)
+        w = (1.0 + np.log(np.array(counts, dtype=np.float64))) * self.idf[at]
+        coef = self.coef[at]
+        sums = []
+        for a, b in zip(bounds, bounds[1:]):
+            if a == b:
+                sums.append(None)
+                continue
+            v = w[a:b]
+            v = v / (np.sqrt(v @ v) or 1.0)
+            sums.append(v @ coef[a:b])
+        for s in sums:
+            out.append(dict(zip(self.classes, (self.intercept if s is None else self.intercept + s).tolist())))
+        return out
+
+
+def _folded_tokens(text: str, toks: list[str]) -> list[str]:
+    """``tokens(fold(text))`` given ``toks = tokens(text)``. Text of ASCII, đ/Đ and Vietnamese letters only,
+    without control characters (which fold() removes, joining the words around them): every character
+    folds to one ASCII character, a letter to a letter, so the words are the same and each folds alone."""
+    if _NOT_PLAIN_VI_RE.search(text) is None and _CONTROL_RE.search(text) is None:
+        return list(map(fold_word, toks))
+    return tokens(fold(text))
 
 
 @lru_cache(maxsize=1)
@@ -147,7 +186,16 @@ def lexicon() -> dict:
     path = resources.files("reportcheck.data").joinpath("lexicon/cues.toml")
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     data["time"]["_re"] = [re.compile(p) for p in data["time"]["patterns"]]
+    data["time"]["_any"] = _any_of(data["time"]["patterns"])
     return data
+
+
+def _any_of(patterns: list[str]) -> re.Pattern | None:
+    """One pattern that matches where any of ``patterns`` does (their alternation), None when they refer
+    back to their own groups (numbered in each alone, not in the alternation)."""
+    if not patterns or any(re.search(r"\\[1-9]|\(\?P=", p) for p in patterns):
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
 @lru_cache(maxsize=1)
@@ -167,8 +215,11 @@ def has_phrase(text_fold: str, phrases) -> str | None:
 
 def deadline_spans(text_fold: str) -> list[tuple[int, int, str]]:
     """Time expressions in folded text as (start, end, text), in order."""
+    lex = lexicon()["time"]
+    if lex["_any"] is not None and lex["_any"].search(text_fold) is None:
+        return []  # (most clauses name no time: one search instead of one per pattern)
     out = []
-    for r in lexicon()["time"]["_re"]:
+    for r in lex["_re"]:
         out.extend((m.start(), m.end(), m.group(0)) for m in r.finditer(text_fold))
     return sorted(out)
 
@@ -176,14 +227,38 @@ def deadline_spans(text_fold: str) -> list[tuple[int, int, str]]:
 @lru_cache(maxsize=8192)
 def classify(text: str, section: str | None) -> str:
     """Role of a sentence: classifier scores + a log-prior from its section."""
+    return classify_many([(text, section)])[0]
+
+
+_SCORES: dict[str, dict[str, float]] = {}  # sentence -> its classifier scores (this process)
+_SCORES_MAX = 8192
+
+
+def classify_many(items: list[tuple[str, str | None]]) -> list[str]:
+    """:func:`classify` of several (sentence, section): the sentences not scored yet in this process are
+    scored together (:meth:`RoleModel.scores_many`); a sentence's scores are kept (up to ``_SCORES_MAX``,
+    then the table starts again), whatever section it was in."""
     model = role_model()
     if model is None:
         priors = section_priors()
-        prior = priors.get(section or "", priors.get("default", {}))
-        return max(ROLES, key=lambda r: prior.get(r, 0.0))
-    s = model.scores(text)
-    lp = _log_prior(section)
-    return max(model.classes, key=lambda r: s[r] + lp[r])
+        out = []
+        for _text, section in items:
+            prior = priors.get(section or "", priors.get("default", {}))
+            out.append(max(ROLES, key=lambda r: prior.get(r, 0.0)))
+        return out
+    scores = {t: _SCORES.get(t) for t, _ in items}
+    new = [t for t, sc in scores.items() if sc is None]
+    if new:
+        if len(_SCORES) + len(new) > _SCORES_MAX:
+            _SCORES.clear()
+        for t, sc in zip(new, model.scores_many(new)):
+            scores[t] = _SCORES[t] = sc
+    out = []
+    for text, section in items:
+        s = scores[text]
+        lp = _log_prior(section)
+        out.append(max(model.classes, key=lambda r: s[r] + lp[r]))
+    return out
 
 
 @lru_cache(maxsize=256)
@@ -197,8 +272,8 @@ def _log_prior(section: str | None) -> dict[str, float]:
 
 
 def annotate(analysis: Analysis) -> None:
-    """Split the body into sentences and give each a role."""
-    out: list[Sentence] = []
+    """Split the body into sentences and give each a role (the report's sentences classified together)."""
+    found: list[tuple[int, int, int, str, str]] = []
     skip = {"header", "self_rating"}
     for p in analysis.document.paragraphs:
         section = analysis.paragraph_section.get(p.index)
@@ -213,5 +288,6 @@ def annotate(analysis: Analysis) -> None:
             text = body[a:b]
             if not _TWO_TOKENS.search(text) or is_form_line(text):
                 continue
-            out.append(Sentence(p.index, offset + a, offset + b, text, section, classify(text, section)))
-    analysis.sentences = out
+            found.append((p.index, offset + a, offset + b, text, section))
+    roles = classify_many([(f[3], f[4]) for f in found])
+    analysis.sentences = [Sentence(i, a, b, text, section, role) for (i, a, b, text, section), role in zip(found, roles)]

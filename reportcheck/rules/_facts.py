@@ -10,7 +10,7 @@ from functools import lru_cache, wraps
 
 from ..annotate import has_phrase, lexicon, split_sentences
 from ..model import Analysis
-from ..text.normalize import count_words, fold, lower, phrase_pattern
+from ..text.normalize import count_words, fold, fold_word, lower, phrase_pattern
 
 _LEADING_LABEL = re.compile(r"^\s*(?:[-+*•●○▪■◦]|\(?[0-9]{1,2}[.)/]|\(?[a-zđ][.)/]|[IVX]{1,4}[.)/-])\s*", re.I)
 _NUMBER = re.compile(r"\d")
@@ -145,7 +145,8 @@ def content_bigrams(text: str, strict: bool = False) -> frozenset[str]:
     toks = [t if t != "_" else "là" for t in _syllables(text) if not t.isdigit() and (len(t) > 1 or t == "_")]  # ("centre's": no "s")
     keep = (lambda a, b: a not in _STOP_SYLL and b not in _STOP_SYLL) if strict else (
         lambda a, b: a not in _STOP_SYLL or b not in _STOP_SYLL)
-    pairs = {fold(f"{a} {b}") for a, b in zip(toks, toks[1:]) if keep(a, b)}
+    folded = list(map(fold_word, toks))  # (a pair's fold is its two words' folds: see fold_word)
+    pairs = {f"{x} {y}" for a, b, x, y in zip(toks, toks[1:], folded, folded[1:]) if keep(a, b)}
     return frozenset(pairs - _generic_bigrams())
 
 

@@ -127,22 +127,23 @@ def _canon_word(word: str) -> str:
     return _fix_syllable(word)
 
 
-_CANONICAL: set[str] = set()  # words seen already in their canonical form (this process)
+_CANONICAL: set[str] = set()  # pieces of text between white space whose words are all canonical (this process)
 _CANONICAL_MAX = 500_000
 
 
 def canonical_tones(text: str) -> str:
     """Move every tone mark to one canonical position (hoà -> hòa)."""
-    # Most text needs no change: words are checked once per process, the text is rewritten
-    # (every word, as before) only when one of its words moves its tone mark.
-    unseen = set(_WORD_RE.findall(text)).difference(_CANONICAL)
+    # Most text needs no change. Its pieces between white space (no word spans white space) are checked once
+    # per process — split() is cheaper than finding the words, and a piece recurs as a word does; the text is
+    # rewritten (every word, as before) only when one of its words moves its tone mark.
+    unseen = set(text.split()).difference(_CANONICAL)
     if unseen:
         moved = False
-        for word in unseen:
-            if _canon_word(word) != word:
+        for piece in unseen:
+            if any(_canon_word(word) != word for word in _WORD_RE.findall(piece)):
                 moved = True
             elif len(_CANONICAL) < _CANONICAL_MAX:
-                _CANONICAL.add(word)
+                _CANONICAL.add(piece)
         if moved:
             return _WORD_RE.sub(lambda m: _canon_word(m.group(0)), text)
     return text
@@ -233,6 +234,12 @@ def fold(text: str) -> str:
     if not _NOT_PLAIN_VI_RE.search(s):
         return _fold_plain_vi(s).lower()
     return s.translate(_FOLD_CHARS).lower()
+
+
+# fold() of single words, in a table of its own (words recur far more than sentences, and would push the
+# sentences out of fold's); the fold of words joined by spaces is their folds joined by spaces (every step of
+# fold() works character by character, the final sigma word by word)
+fold_word = lru_cache(maxsize=32768)(fold.__wrapped__)
 
 
 @lru_cache(maxsize=1024)
