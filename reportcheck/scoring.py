@@ -6,8 +6,10 @@
 - Component scores added by later stages (specificity, balance) are merged
   in by ``score`` when the analysis carries them.
 - overall: weighted mean of the components present (weights in
-  thresholds.toml); verdict: ``perfunctory`` below one threshold,
-  ``revise`` below another or whenever an error-level finding remains.
+  thresholds.toml); verdict: ``perfunctory`` below one threshold or with a
+  finding that marks a perfunctory review by itself (section II says there is
+  nothing to criticise: RC201), ``revise`` below another or whenever an
+  error-level finding remains.
 """
 
 from __future__ import annotations
@@ -52,7 +54,8 @@ def score(analysis: Analysis, findings: list[Finding], ctx: Context) -> tuple[di
     scores = {k: round(v) for k, v in components.items()}
     scores["overall"] = round(overall)
     scores["explain"] = {k: EXPLAIN[k] for k in scores if k in EXPLAIN}
-    if overall < cfg["perfunctory_below"]:
+    marks = set(cfg.get("perfunctory_marks", ()))
+    if overall < cfg["perfunctory_below"] or any(f.code in marks for f in findings):
         verdict = "perfunctory"
     elif overall < cfg["ok_from"] or any(f.severity == "error" for f in findings):
         verdict = "revise"

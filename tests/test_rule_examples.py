@@ -245,3 +245,15 @@ def test_a_limitation_that_gives_its_own_cause(text: str, explained: bool) -> No
     from reportcheck.rules.content import _explained
 
     assert _explained(text) is explained
+
+
+@pytest.mark.parametrize("limitations,verdict", [
+    # section II with nothing to criticise marks a perfunctory review by itself (forms-and-rules.md §3)
+    ("Qua tự kiểm điểm, bản thân không có hạn chế, khuyết điểm gì đáng kể.", "perfunctory"),
+    # the base report's own limitations, each with its cause, deadline and remedy: nothing to revise
+    (None, "ok"),
+])
+def test_verdict(limitations: str | None, verdict: str, tmp_path: Path) -> None:
+    base = load_base("member_vi")
+    edits = {"replace": {"limitations": limitations}} if limitations else {}
+    assert check_text(render(base, edits), tmp_path).verdict == verdict
