@@ -8,8 +8,8 @@
 - overall: weighted mean of the components present (weights in
   thresholds.toml); verdict: ``perfunctory`` below one threshold or with a
   finding that marks a perfunctory review by itself (section II says there is
-  nothing to criticise: RC201), ``revise`` below another or whenever an
-  error-level finding remains.
+  nothing to criticise: RC201), ``revise`` below another or whenever a
+  finding of an error or warning severity remains (info findings leave it ok).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def score(analysis: Analysis, findings: list[Finding], ctx: Context) -> tuple[di
     marks = set(cfg.get("perfunctory_marks", ()))
     if overall < cfg["perfunctory_below"] or any(f.code in marks for f in findings):
         verdict = "perfunctory"
-    elif overall < cfg["ok_from"] or any(f.severity == "error" for f in findings):
+    elif overall < cfg["ok_from"] or any(f.severity in cfg["revise_severities"] for f in findings):
         verdict = "revise"
     else:
         verdict = "ok"

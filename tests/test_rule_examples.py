@@ -247,13 +247,15 @@ def test_a_limitation_that_gives_its_own_cause(text: str, explained: bool) -> No
     assert _explained(text) is explained
 
 
-@pytest.mark.parametrize("limitations,verdict", [
+@pytest.mark.parametrize("edits,verdict", [
     # section II with nothing to criticise marks a perfunctory review by itself (forms-and-rules.md §3)
-    ("Qua tự kiểm điểm, bản thân không có hạn chế, khuyết điểm gì đáng kể.", "perfunctory"),
-    # the base report's own limitations, each with its cause, deadline and remedy: nothing to revise
-    (None, "ok"),
+    ({"replace": {"limitations": "Qua tự kiểm điểm, bản thân không có hạn chế, khuyết điểm gì đáng kể."}}, "perfunctory"),
+    # one warning left (only objective causes, RC203), however high the score: something to fix first
+    ({"replace": {"causes": "- Khối lượng công việc quyết toán cuối năm lớn, phòng thiếu 02 biên chế.\n"
+                            "- Thông tư mới ban hành tháng 7, chưa có hướng dẫn của Sở."}}, "revise"),
+    # the base report as it is, each limitation with its cause, remedy and deadline: nothing to revise
+    ({}, "ok"),
 ])
-def test_verdict(limitations: str | None, verdict: str, tmp_path: Path) -> None:
-    base = load_base("member_vi")
-    edits = {"replace": {"limitations": limitations}} if limitations else {}
-    assert check_text(render(base, edits), tmp_path).verdict == verdict
+def test_verdict(edits: dict, verdict: str, tmp_path: Path) -> None:
+    result = check_text(render(load_base("member_vi"), edits), tmp_path)
+    assert result.verdict == verdict, sorted(f.rule for f in result.findings)
