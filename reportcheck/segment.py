@@ -66,6 +66,7 @@ def _label_kind(label: str) -> str:
     return "letter"
 
 
+_DOTTED_LABEL_RE = re.compile(rf"(?P<label>(?:[A-Z]|{_ROMAN}|\d{{1,2}})\.\d{{1,2}}(?:\.\d{{1,2}})?)\s+")
 _PART_RE = re.compile(r"^(?:phần|phan|part)\s+(?:thứ|thu|the)?\s*(\w+)\s*[.:\-]\s*", re.IGNORECASE)
 _TITLE_RE = re.compile(r"\b(ban (tu )?kiem diem|bao cao kiem diem|self-review report|self-criticism report|review report)\b")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
@@ -85,6 +86,11 @@ def _split_label(text: str) -> tuple[str | None, str]:
         if len(label) == 1 and label.isalpha() and not m.group("punct").strip():
             return None, text
         return label, text[m.end():]
+    # a multi-level number is a label without a stop after it ("1.2 Kết quả …", "A.1 Political qualities"),
+    # when a capital opens what follows (a decimal in a sentence, "2.5 triệu đồng", does not)
+    m = _DOTTED_LABEL_RE.match(text)
+    if m and m.end() < len(text) and text[m.end()].isupper():
+        return m.group("label"), text[m.end():]
     return None, text
 
 

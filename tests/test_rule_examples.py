@@ -259,3 +259,16 @@ def test_a_limitation_that_gives_its_own_cause(text: str, explained: bool) -> No
 def test_verdict(edits: dict, verdict: str, tmp_path: Path) -> None:
     result = check_text(render(load_base("member_vi"), edits), tmp_path)
     assert result.verdict == verdict, sorted(f.rule for f in result.findings)
+
+
+@pytest.mark.parametrize("text,concrete", [
+    ("Hoàn thiện hồ sơ 146 đối tượng bảo trợ xã hội, xong trước 30/9/2025.", True),
+    # a stretch of the year that frames the work is no product and no date
+    ("Trong 6 tháng đầu năm, bản thân đã tham mưu kịp thời, đầy đủ cho lãnh đạo phòng các nội dung về chính sách.", False),
+    ("In the first half of the year I advised the head of unit promptly and fully on social policies.", False),
+])
+def test_concrete_product(text: str, concrete: bool) -> None:
+    """RC206 / RC402 "bằng sản phẩm cụ thể": a number, date or named output, not a period of the year."""
+    from reportcheck.rules._facts import is_concrete
+
+    assert is_concrete(text) is concrete

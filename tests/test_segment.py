@@ -351,3 +351,26 @@ def test_a_heading_in_the_writers_own_words_for_two_parts():
              "4. Tự chấm điểm, tự xếp loại", "Tổng: 80 điểm. Tui tự xếp loại hoàn thành tốt nhiệm vụ."]
     a = analyse(doc_from_lines(lines, flags={3: {"bold": True}, 5: {"bold": True}, 7: {"bold": True}, 9: {"bold": True}}))
     assert a.sections["limitations"].matched_by == "heading" and a.sections["remedies"].matched_by == "heading"
+
+
+def test_english_parts_numbered_without_a_stop_and_a_leaders_results_under_leadership():
+    """"1.2 Results of leadership, …" (a multi-level number with no stop after it is a label); the 2025 leader's
+    leadership item that names the unit's completion of tasks holds the leader's task results too."""
+    lines = ["PERSONAL SELF-REVIEW REPORT", "Year 2025", "(Individual holding a leadership or management position)",
+             "Full name: Le Minh Duc", "Position: Branch Director",
+             "Section 1. Strengths and results",
+             "1.1 Political ideology, ethics, lifestyle, discipline, working style (general criteria)",
+             "I follow the Party's line and the bank's rules; no violation in 2025.",
+             "1.2 Results of leadership, direction and management; completion of tasks by the unit; ability to unite "
+             "the collective", "The branch reached 104% of its credit target and opened 2,300 new accounts in 2025.",
+             "1.3 Responsibility, dynamism, innovation, daring to think, act and take responsibility",
+             "I moved loan approval to a digital workflow in May 2025.",
+             "1.4 Exemplary responsibility of myself and my family; fighting corruption, negativity and waste",
+             "My wife does not work with any client of the branch.",
+             "Section 2. Limitations, shortcomings and causes", "Bad debt rose to 1.9% because I approved two loans "
+             "without a site visit.",
+             "Section 6. Direction and measures to remedy the shortcomings", "Recover both loans by 31 March 2026.",
+             "Section 7. Self-assessed rating", "[x] Completed tasks well"]
+    a = analyse(doc_from_lines(lines))
+    assert a.kind == "leader"
+    assert {"leadership", "task_results", "innovation", "exemplary"} <= set(a.sections)

@@ -331,10 +331,12 @@ def is_concrete(text: str) -> bool:
     plain = _SELF_SCORE.sub(" ", strip_label(text).lower())
     for name in lex["non_products"]:
         plain = plain.replace(name, " ")
+    for name in lex["periods"]:
+        plain = plain.replace(name, " ")
     if _NUMBER.search(_YEAR.sub(" ", plain)):
         return True
     f = fold(text)
-    if has_phrase(f, lex["phrases"]) is not None or _dated(f):
+    if has_phrase(f, lex["phrases"]) is not None or _dated(fold(plain)):
         return True
     if _made_output(tuple(lex["made"]), tuple(lex["outputs"])).search(f):
         return True
