@@ -266,6 +266,9 @@ def test_verdict(edits: dict, verdict: str, tmp_path: Path) -> None:
     # a stretch of the year that frames the work is no product and no date
     ("Trong 6 tháng đầu năm, bản thân đã tham mưu kịp thời, đầy đủ cho lãnh đạo phòng các nội dung về chính sách.", False),
     ("In the first half of the year I advised the head of unit promptly and fully on social policies.", False),
+    # a crop season is no count of outputs
+    ("Sản xuất lúa hai vụ được mùa, năng suất khá.", False),
+    ("Xử lý hai vụ vi phạm hành lang an toàn lưới điện.", True),
 ])
 def test_concrete_product(text: str, concrete: bool) -> None:
     """RC206 / RC402 "bằng sản phẩm cụ thể": a number, date or named output, not a period of the year."""

@@ -340,7 +340,7 @@ def is_concrete(text: str) -> bool:
         return True
     if _made_output(tuple(lex["made"]), tuple(lex["outputs"])).search(f):
         return True
-    return _number_word_count(lower(text), tuple(lex["number_words"]), tuple(lex["count_nouns"]))
+    return _number_word_count(plain, tuple(lex["number_words"]), tuple(lex["count_nouns"]))
 
 
 @lru_cache(maxsize=4)

@@ -323,6 +323,11 @@ _MISSED_AFTER = re.compile(r"(?:\s+[a-z]+){0,3}?\s*(?:\([^)]*\)\s*)?(?:khong|chu
                            r"|(?:\s+[a-z]+){0,3}?\s+(?:were\s+|was\s+)?(?:not|missed|unmet)\b")
 
 
+# "Trong 14 chỉ tiêu chủ yếu năm 2020, đạt và vượt 12 chỉ tiêu", "of the 9 targets, 7 were met": (total, met)
+_COUNT_OF_RE = re.compile(r"\b(?:trong|tren|trong tong so)\s+(?P<total>\d{1,3})\s+(?:chi tieu|nhiem vu|muc tieu)[^.;:]{0,40}?"
+                          r"[,:]?\s*(?:da\s+)?(?:dat|hoan thanh)(?:\s+va\s+vuot|\s+vuot)?\s+(?P<met>\d{1,3})\b"
+                          r"|\bof the\s+(?P<total_en>\d{1,3})\s+(?:key\s+|main\s+)?(?:targets?|tasks?)[^.;:]{0,40}?"
+                          r"(?P<met_en>\d{1,3})\s+(?:were\s+|was\s+)?(?:met|achieved|completed)\b")
 # "Không đạt 2/11 chỉ tiêu phường giao": the count after "không đạt" is of those missed
 _MISSED_BEFORE = re.compile(r"\b(?:khong|chua)\s+(?:dat|hoan thanh)\s*:?\s*$|\b(?:missed|failed to meet|did not meet)\s+$")
 
@@ -352,6 +357,9 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
         f = fold(s.text)
         # (a ratio needs its "/", a percentage its "%": without them the patterns find nothing)
         ratio = [_achieved(m, f) for m in _RATIO_RE.finditer(f)] if "/" in f else []
+        # "Trong 14 chỉ tiêu chủ yếu, đạt và vượt 12 chỉ tiêu": the same count written out
+        ratio += [(int(m.group("met") or m.group("met_en")), int(m.group("total") or m.group("total_en")))
+                  for m in _COUNT_OF_RE.finditer(f)]
         ratio = [(a, b) for a, b in ratio if 0 < b and a < b]
         percents = [float(p.replace(",", ".")) for p in _PERCENT_RE.findall(f)] if "%" in f else []
         # fewer than half of the targets (a count: "4/10 nhiệm vụ trọng tâm") is always key; one plan
