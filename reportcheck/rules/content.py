@@ -489,10 +489,11 @@ def _lead_targets(items: list[Item], lead: str) -> set[int]:
     """The limitations a topic lead names; a lead may list several ("việc không báo vắng, báo VMS chậm
     và mua bảo hiểm chậm")."""
     parts = [lead] + [p for p in re.split(r"[,;]|\s(?:và|and)\s", lead) if count_words(p) >= 2]
-    # half of a lead's words, or all of a short one's ("Về giáo án" is not "cán bộ quản giáo")
+    # half of a lead's words, or all of a short one's ("Về giáo án" is not "cán bộ quản giáo"; "For the medical
+    # records" is not "the case report … for the medical journal", one shared word)
     return {i for i, it in enumerate(items)
-            if any(answers(p, it.text) or overlap(p, it.text) >= (0.5 if len(content_syllables(p)) >= 3 else 1.0)
-                   for p in parts)}
+            if any(overlap(p, it.text) >= 1.0 or (len(content_syllables(p)) >= 3 and (
+                   answers(p, it.text) or overlap(p, it.text) >= 0.5)) for p in parts)}
 
 
 def _cause_targets(items: list[Item], cause: Item, ctx: Context) -> set[int]:
@@ -532,9 +533,24 @@ def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     if any(_own_cause(c.text) for c in causes) or any(is_subjective(t) for t in inline if t) or \
             _subjective_heading_with_text(analysis):
         return
+    if analysis.kind == "collective" and any(_member_fault(t) for t in [*inline, *(c.text for c in causes)] if t):
+        return  # "đồng chí phụ trách chưa bố trí thời gian hợp lý": one of its own, so the collective's own cause
     yield ctx.finding("RC203", section="causes", paragraph=causes[0].paragraph,
                       evidence=" ".join(c.text for c in causes)[:300],
                       extra={"objective_cues": any(is_objective(c.text) for c in causes)})
+
+
+def _member_fault(text: str) -> bool:
+    """A fault of the collective's own people ("đồng chí phụ trách chưa …", "một số đảng viên còn ngại …"): for a
+    collective's report a subjective cause (01-HD: its own members are the collective), though for an
+    individual the same words name someone else."""
+    return bool(_member_fault_pattern().search(fold(text)))
+
+
+@functools.lru_cache(maxsize=1)
+def _member_fault_pattern() -> re.Pattern:
+    who = "|".join(re.escape(w) for w in sorted(lexicon()["subjective"]["collective_members"], key=len, reverse=True))
+    return re.compile(rf"\b(?:{who})\b(?:\s+\w+){{0,6}}?\s+(?:chua|khong|con|thieu|it)\s+\w")
 
 
 _SUBJECTIVE_LEADS = ("chu quan", "ve chu quan", "nguyen nhan chu quan", "ve phia ban than", "ve ban than", "ban than",
