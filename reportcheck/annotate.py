@@ -206,9 +206,12 @@ def section_priors() -> dict:
 
 def has_phrase(text_fold: str, phrases) -> str | None:
     """The phrase of ``phrases`` found in folded text (word boundaries), else None."""
-    candidates = tuple(p for p in phrases if p.strip() in text_fold)  # cheap substring pre-filter
-    if not candidates:
+    for p in phrases:  # most texts contain none of the phrases: stop at the first substring found
+        if p.strip() in text_fold:
+            break
+    else:
         return None
+    candidates = tuple(p for p in phrases if p.strip() in text_fold)  # cheap substring pre-filter
     m = phrase_pattern(candidates).search(text_fold)
     return m.group(0).strip() if m else None
 

@@ -309,12 +309,13 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
             current, current_top = node, _top(rubric, node)
             continue
         best: tuple[float, Node, bool] | None = None
-        named = named_topics(cand.head_fold)
+        head_fold = cand.head_fold
+        named = named_topics(head_fold)
         listing = len(named) >= 2
         for node in rubric.nodes:
             if node.key in used:
                 continue
-            base = node_score(cand, node)
+            base = _node_score(head_fold, node)  # (node_score's table without its call: ~1,000 a report)
             if listing:
                 base = max(base, _listed_score(named, node))
             if base <= 0:
@@ -694,9 +695,11 @@ _FORM_LINE_RE = re.compile(
 )
 
 
+@lru_cache(maxsize=16384)
 def is_form_line(text: str) -> bool:
     """Lines the form prints, not the writer's: per-criterion rating boxes ("Tự đánh giá về cấp độ thực hiện:
-    ☐ Xuất sắc …") and instructions in brackets ("(Nêu rõ kết quả khắc phục đối với từng hạn chế …)")."""
+    ☐ Xuất sắc …") and instructions in brackets ("(Nêu rõ kết quả khắc phục đối với từng hạn chế …)").
+    Kept per text: a paragraph is asked as a heading candidate and again by each section that spans it."""
     f = fold(text)
     return bool(_FORM_LINE_RE.search(f) or (f[:1] in "([" and _instruction_re().match(f)))
 

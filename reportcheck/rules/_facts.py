@@ -31,9 +31,11 @@ _STOP_PHRASE = re.compile(r"(?<!\w)(?:" + "|".join(
 ) + r")(?!\w)")
 
 
-def _syllables(text: str) -> list[str]:
-    """Lower-case syllables, each two-syllable stop word standing as one stop token "_"."""
-    return re.findall(r"\w+", _STOP_PHRASE.sub(" _ ", lower(text)))
+@lru_cache(maxsize=8192)
+def _syllables(text: str) -> tuple[str, ...]:
+    """Lower-case syllables, each two-syllable stop word standing as one stop token "_". Kept per text:
+    :func:`content_syllables` and :func:`content_bigrams` of one sentence both start from them."""
+    return tuple(re.findall(r"\w+", _STOP_PHRASE.sub(" _ ", lower(text))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +112,8 @@ def _stem(token: str) -> str:
 @lru_cache(maxsize=8192)
 def content_syllables(text: str) -> frozenset[str]:
     """Syllables (folded, English stemmed) that say what a sentence is about; the stop list is applied with diacritics."""
-    return frozenset(_stem(fold(t)) for t in _syllables(text)
+    # (one word at a time: fold_word's table, not fold's, which keeps whole sentences)
+    return frozenset(_stem(fold_word(t)) for t in _syllables(text)
                      if len(t) > 1 and t not in _STOP_SYLL and not t.isdigit())
 
 
