@@ -301,7 +301,7 @@ def is_subjective(text: str) -> bool:
 
 
 # a hedge between a subject and its fault ("có lúc", "đôi khi") does not change whose fault it is
-_HEDGE = re.compile(r"\s(?:co luc|co khi|doi khi|doi luc|nhieu khi|doi cho|at times|sometimes)(?=\s)")
+_HEDGE = re.compile(r"(?<!thay)\s(?:co luc|co khi|doi khi|doi luc|nhieu khi|doi cho|at times|sometimes)(?=\s)")  # (not "thay đổi khi")
 # the writer named as the subject again ("…, còn tôi chưa …")
 _WRITER = re.compile(r"(?:^|\s)(?:toi|tui|ban than|minh|chung toi|i|we|my|our)(?:\s|$)")
 
