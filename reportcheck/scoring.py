@@ -54,7 +54,7 @@ def score(analysis: Analysis, findings: list[Finding], ctx: Context) -> tuple[di
     scores = {k: round(v) for k, v in components.items()}
     scores["overall"] = round(overall)
     scores["explain"] = {k: EXPLAIN[k] for k in scores if k in EXPLAIN}
-    marks = set(cfg.get("perfunctory_marks", ()))
+    marks = set(cfg["perfunctory_marks"])
     if overall < cfg["perfunctory_below"] or any(f.code in marks for f in findings):
         verdict = "perfunctory"
     elif overall < cfg["ok_from"] or any(f.severity in cfg["revise_severities"] for f in findings):
