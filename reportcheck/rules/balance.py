@@ -200,10 +200,17 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
         )
 
     if _RANK[high] >= _RANK["good"]:
-        hits = [h for h in _mentions(analysis, "discipline") if _falls_on_writer(analysis, h[1])]
+        measures = _mentions(analysis, "discipline")
+        hits = [h for h in measures if _falls_on_writer(analysis, h[1])]
         if hits:
             yield finding("bản kiểm điểm có nêu bị xử lý kỷ luật trong năm",
                           "the report admits a disciplinary measure this year", hits[0][0], hits[0][1], "discipline")
+        elif measures and high == "excellent" and analysis.kind == "collective" and analysis.form == "2025":
+            # QĐ 366 (2025): a collective rated excellent has no organisation or member disciplined in the year —
+            # an ordinary member's measure too (QĐ 124 barred only its leadership's)
+            yield finding("tập thể tự xếp loại xuất sắc nhưng trong năm có đảng viên bị xử lý kỷ luật",
+                          "a member was disciplined this year, which rules out excellent for a collective",
+                          measures[0][0], measures[0][1], "member_discipline")
         # HD 21's sick-leave rule is about a person: not a collective's, and not the patients a doctor treats
         for p, text in (_mentions(analysis, "sick_leave") if analysis.kind != "collective" else ()):
             if _sick_months(text) >= ctx.thresholds["sick_leave_months"] and _own_illness(text):
