@@ -45,13 +45,15 @@ _TABLE_REMEDY = re.compile(r"^(?:cac\s+)?(?:bien phap|giai phap|huong khac phuc|
 _TABLE_DEADLINE = re.compile(r"^(?:thoi han|thoi gian|deadline|by when|due)")
 
 
-def _limitation_tables(analysis: Analysis) -> Iterator[tuple[dict[str, int], list[dict[int, tuple[int, str]]]]]:
+@once_per_report
+def _limitation_tables(analysis: Analysis) -> list[tuple[dict[str, int], list[dict[int, tuple[int, str]]]]]:
     """Tables in part II with a limitations column: ({"limit"/"cause"/"remedy"/"deadline": column},
     [{column: (first paragraph, text)} a body row]). The header row names the columns ("Hạn chế, khuyết
-    điểm | Nguyên nhân | Biện pháp | Thời hạn")."""
+    điểm | Nguyên nhân | Biện pháp | Thời hạn"). Read once a report for the cause and remedy readers."""
     sec = analysis.sections.get("limitations")
     if sec is None:
-        return
+        return []
+    out = []
     paras = analysis.document.paragraphs
     cells: dict[tuple[int, int, int], list[int]] = {}
     for i in sec.body:
@@ -72,7 +74,8 @@ def _limitation_tables(analysis: Analysis) -> Iterator[tuple[dict[str, int], lis
             continue
         body = [{c: (cells[(table, r, c)][0], strip_label(" ".join(paras[i].text for i in cells[(table, r, c)])))
                  for t, rr, c in cells if t == table and rr == r} for r in rows[1:]]
-        yield columns, [row for row in body if columns["limit"] in row]
+        out.append((columns, [row for row in body if columns["limit"] in row]))
+    return out
 
 
 @once_per_report
