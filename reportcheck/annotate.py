@@ -190,6 +190,16 @@ def lexicon() -> dict:
     return data
 
 
+@lru_cache(maxsize=4)
+def writer_words(english: bool = False, bound: bool = False) -> str:
+    """The words naming the writer (``[writer]`` in cues.toml), folded, as a regex alternation: Vietnamese
+    only, or with the English ones; ``bound``: the pattern puts them right after a word that makes them a
+    pronoun ("của", "do", "đối với"), where "mình" is one too."""
+    words = lexicon()["writer"]
+    listed = [*words["vi"], *(words["vi_bound"] if bound else ()), *(words["en"] if english else ())]
+    return "|".join(re.escape(w) for w in sorted(listed, key=len, reverse=True))
+
+
 def _any_of(patterns: list[str]) -> re.Pattern | None:
     """One pattern that matches where any of ``patterns`` does (their alternation), None when they refer
     back to their own groups (numbered in each alone, not in the alternation)."""

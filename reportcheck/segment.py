@@ -70,8 +70,14 @@ _DOTTED_LABEL_RE = re.compile(rf"(?P<label>(?:[A-Z]|{_ROMAN}|\d{{1,2}})\.\d{{1,2
 _PART_RE = re.compile(r"^(?:phần|phan|part)\s+(?:thứ|thu|the)?\s*(\w+)\s*[.:\-]\s*", re.IGNORECASE)
 _TITLE_RE = re.compile(r"\b(ban (tu )?kiem diem|bao cao kiem diem|self-review report|self-criticism report|review report)\b")
 _TRAILING_NOTE = re.compile(r"\s*\([^()]*\)\s*$")
-# "của tôi", "của tui", "của bản thân" in a heading ("Khuyết điểm của tui và cách sửa") names whose, not which part
-_POSSESSIVE = re.compile(r"\s+cua\s+(?:toi|tui|ban than|minh|chung toi)\b")
+
+
+@lru_cache(maxsize=1)
+def _possessive() -> re.Pattern:
+    """"của tôi", "của tui", "của bản thân" in a heading ("Khuyết điểm của tui và cách sửa") names whose part,
+    not which."""
+    from .annotate import writer_words  # (annotate reads headings through this module)
+    return re.compile(rf"\s+cua\s+(?:{writer_words(bound=True)})\b")
 
 
 def _split_label(text: str) -> tuple[str | None, str]:
@@ -161,7 +167,7 @@ def candidate(p: Paragraph) -> Candidate | None:
     if _TITLE_RE.search(fold(head)):
         return None  # the report's title ("BẢN KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI …") is not a part of it
     # a note in brackets at the end ("(nếu có)", "(tự chấm 56/70 điểm)") says nothing about which part it is
-    head_fold = _POSSESSIVE.sub("", fold(_TRAILING_NOTE.sub("", head) or head)).strip() or fold(head)
+    head_fold = _possessive().sub("", fold(_TRAILING_NOTE.sub("", head) or head)).strip() or fold(head)
     return Candidate(p.index, head, head_fold, rest, label, kind, strong)
 
 
@@ -266,7 +272,7 @@ def _joined_parts(rubric: Rubric, cands: list[Candidate], matched: list[Match]) 
     for cand in cands:
         if cand.index in taken or not cand.strong:
             continue
-        halves = [_POSSESSIVE.sub("", fold(h)).strip(" .:-") for h in re.split(r";|\s(?:và|and)\s", cand.head)
+        halves = [_possessive().sub("", fold(h)).strip(" .:-") for h in re.split(r";|\s(?:và|and)\s", cand.head)
                   if count_words(h) >= 2]
         if len(halves) < 2:
             continue

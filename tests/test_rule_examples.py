@@ -215,6 +215,9 @@ def test_own_cause_is_not_the_passive(text: str, own: bool) -> None:
     # the collective with a fault word gives a cause; the collective that made something is an agent
     ("Kiểm tra mới được 18/30 cơ sở do chi ủy chưa phân công rõ người phụ trách.", True),
     ("Kế hoạch do chi ủy xây dựng còn chung chung.", False),
+    # "mình" is the writer right after "do" ("Biên bản do mình ghi"); folded it is also a syllable of other words
+    ("Biên bản do mình ghi còn thiếu chữ ký 2 hộ.", False),
+    ("Biên bản còn thiếu chữ ký, do mình ghi vội.", True),
 ])
 def test_do_of_an_agent_is_not_a_cause(text: str, cause: bool) -> None:
     from reportcheck.rules._facts import is_cause
@@ -275,3 +278,19 @@ def test_concrete_product(text: str, concrete: bool) -> None:
     from reportcheck.rules._facts import is_concrete
 
     assert is_concrete(text) is concrete
+
+
+@pytest.mark.parametrize("text,mine", [
+    ("Năm 2022 tôi bị kỷ luật khiển trách do chậm nộp hồ sơ.", True),
+    ("Đảng ủy thi hành kỷ luật khiển trách đối với mình vì để mất sổ biên bản.", True),
+    # folded, "minh" is a syllable of "thông minh", "chứng minh", and the name Minh: not the writer
+    ("Để 01 chiến sĩ sử dụng điện thoại thông minh trái quy định, bị kỷ luật khiển trách.", False),
+    ("Đồng chí Minh, tổ viên, bị kỷ luật khiển trách vì vắng sinh hoạt 3 kỳ.", False),
+])
+def test_a_measure_falls_on_the_writer(text: str, mine: bool) -> None:
+    """RC402 asks on whom a disciplinary measure falls; the writer is named by the one list in cues.toml [writer]."""
+    from types import SimpleNamespace
+
+    from reportcheck.rules.balance import _falls_on_writer
+
+    assert _falls_on_writer(SimpleNamespace(kind="member"), text) is mine  # (it reads only the report's kind)

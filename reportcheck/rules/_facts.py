@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 
-from ..annotate import has_phrase, lexicon, split_sentences
+from ..annotate import has_phrase, lexicon, split_sentences, writer_words
 from ..model import Analysis
 from ..text.normalize import count_words, fold, fold_word, lower, phrase_pattern
 
@@ -191,7 +191,7 @@ def _agent_pattern() -> re.Pattern:
     verbs = "|".join(re.escape(v) for v in sorted(lexicon()["cause"]["agent_verbs"], key=len, reverse=True))
     # … but "do tôi thẩm định chưa kỹ" gives the cause: the doing and the manner it fell short in ("chưa kỹ",
     # "còn sơ suất"), where "hồ sơ do bản thân phụ trách còn thiếu 2 biên bản" says what the file lacks
-    return re.compile(rf"(?<![,;.:]\s)(?<![,;.:])\b(?<!la )(?<!chu yeu )(?<!mot phan )do(?=\s+(?:toi|tui|ban than|minh|chung toi)"
+    return re.compile(rf"(?<![,;.:]\s)(?<![,;.:])\b(?<!la )(?<!chu yeu )(?<!mot phan )do(?=\s+(?:{writer_words(bound=True)})"
                       rf"\s+(?:{verbs})\b(?!(?:\s+\w+)?\s+(?:(?:chua|khong|thieu)\s+(?:ky|can than|chat che|sat|ky luong)"
                       rf"|con\s+(?:so suat|chu quan|voi|cham))\b))")
 
@@ -283,7 +283,7 @@ def is_subjective(text: str) -> bool:
             if cue is None:
                 if has_phrase(clause, third) is not None:
                     subject_elsewhere = True
-                elif _WRITER.search(clause):
+                elif _writer().search(clause):
                     subject_elsewhere = False
                 continue
             at = clause.find(cue)
@@ -294,7 +294,7 @@ def is_subjective(text: str) -> bool:
             if has_phrase(clause[:at], third) is not None:
                 subject_elsewhere = True
                 continue
-            if subject_elsewhere and not _WRITER.search(clause[:at]) and not _WRITER.match(cue):
+            if subject_elsewhere and not _writer().search(clause[:at]) and not _writer().match(cue):
                 continue  # "Người bệnh …, người nhà đông, có tâm lý sốt ruột": still the patients' families
             return True
     return False
@@ -302,8 +302,12 @@ def is_subjective(text: str) -> bool:
 
 # a hedge between a subject and its fault ("có lúc", "đôi khi") does not change whose fault it is
 _HEDGE = re.compile(r"(?<!thay)\s(?:co luc|co khi|doi khi|doi luc|nhieu khi|doi cho|at times|sometimes)(?=\s)")  # (not "thay đổi khi")
-# the writer named as the subject again ("…, còn tôi chưa …")
-_WRITER = re.compile(r"(?:^|\s)(?:toi|tui|ban than|minh|chung toi|i|we|my|our)(?:\s|$)")
+
+
+@lru_cache(maxsize=1)
+def _writer() -> re.Pattern:
+    """The writer named as the subject again ("…, còn tôi chưa …")."""
+    return re.compile(rf"(?:^|\s)(?:{writer_words(english=True)})(?:\s|$)")
 
 
 def is_objective(text: str) -> bool:

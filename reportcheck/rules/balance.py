@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
-from ..annotate import has_phrase, lexicon
+from ..annotate import has_phrase, lexicon, writer_words
 from ..model import Analysis, Finding
 from ..rating import POINT_BANDS  # QĐ 366: excellent from 90 points, good from 70, completed from 50
 from ..registry import Context, label, rule
@@ -246,7 +247,12 @@ def _points_band(analysis: Analysis) -> str | None:
     return next(level for floor, level in POINT_BANDS if points >= floor)
 
 
-_ON_ME = re.compile(r"\bdoi voi (?:toi|tui|ban than)\b|\b(?:khien trach|canh cao|ky luat|cach chuc) (?:toi|tui|ban than)\b|\bagainst me\b|\bme a (?:reprimand|warning)")
+@lru_cache(maxsize=1)
+def _on_me() -> re.Pattern:
+    """A measure named as falling on the writer: "Đảng ủy … khiển trách đối với tôi", "… gave me a reprimand"."""
+    me = writer_words(bound=True)
+    return re.compile(rf"\bdoi voi (?:{me})\b|\b(?:khien trach|canh cao|ky luat|cach chuc) (?:{me})\b"
+                      r"|\bagainst me\b|\bme a (?:reprimand|warning)")
 # "có 1 vận động viên …", "một chiến sĩ …": a counted person is someone else
 # … or a person named by an initial ("đồng chí H. đã bị Giám đốc kỷ luật khiển trách")
 _SOMEONE = re.compile(r"\b(?:mot|hai|ba|01|02|\d)\s+(?!thang|nam|ngay|lan|ky|tuan|gio|dot|vu)[a-z]{2,}\s+[a-z]{2,}"
@@ -281,7 +287,7 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
         # a measure the collective imposed ("Đảng ủy thi hành kỷ luật khiển trách đối với đồng chí …") falls on
         # someone it disciplined, not on itself, unless that someone is named as one of its leadership
         return not (has_phrase(f, lex["ordinary_members"]) or has_phrase(f, lex["others"]) or has_phrase(f, lex["imposed"]))
-    if _ON_ME.search(f):
+    if _on_me().search(f):
         return True  # "Đảng ủy Sở thi hành kỷ luật khiển trách đối với tôi"
     if has_phrase(f, lex["imposed"]):
         return False
@@ -294,14 +300,21 @@ def _falls_on_writer(analysis: Analysis, text: str) -> bool:
     # the subject nearest the measure: after the writer's last mention ("Chi bộ gợi ý tôi làm rõ trách nhiệm
     # liên quan đến việc đồng chí công chức Tư pháp bị khiển trách" — the clerk's measure, not the writer's)
     last_me = None
-    for last_me in phrase_pattern(tuple(lex["first_person"])).finditer(subject):
+    for last_me in _me_words().finditer(subject):
         pass
     nearest = subject[last_me.end():] if last_me else subject
     if has_phrase(nearest, lex["others"]) or _SOMEONE.search(nearest):
         return False  # someone else's measure, and the writer is not its subject
-    if has_phrase(subject, lex["first_person"]) and _UNDERGONE.search(clause):
+    if _me_words().search(subject) and _UNDERGONE.search(clause):
         return True  # "tôi … đã được Chi bộ thi hành kỷ luật bằng hình thức khiển trách"
     return has_phrase(f + " ", lex["self_markers"]) is not None
+
+
+@lru_cache(maxsize=1)
+def _me_words() -> re.Pattern:
+    """The writer named, Vietnamese or English (cues.toml ``[writer]``), at word boundaries."""
+    words = lexicon()["writer"]
+    return phrase_pattern(tuple(sorted({*words["vi"], *words["en"]})))
 
 
 _NOT_A = re.compile(r"\b(?:khong phai|khong la|chua phai|not an?|not the)(?:\s+[a-z]+){1,3}")
