@@ -168,13 +168,15 @@ _NAME_RE = re.compile(r"(?:ho va ten|ho ten|full name|name)\s*:\s*", re.I)
 # a leadership or management post in the "Chức vụ chính quyền:" line of the header. Matched with the
 # diacritics: folded, "trưởng ban" and "(điểm) trường bản" are the same letters.
 # (the line may open with another field: "Cấp bậc: Thiếu tá. Chức vụ: Tiểu đoàn trưởng …")
-_POST_LINE_RE = re.compile(r"(?:^|[.;|\t]\s*)(?:chức vụ chính quyền|chức vụ(?! đảng)(?! đoàn thể)|position|post|job title)"
+# (English: "Government position:", "Administrative post:"; not the party's or a mass organisation's)
+_POST_LINE_RE = re.compile(r"(?:^|[.;|\t]\s*)(?:chức vụ chính quyền|chức vụ chuyên môn|chức vụ(?! đảng)(?! đoàn thể)|"
+                           r"(?:(?:government|administrative|professional|executive|state)\s+)?(?:position|post)|job title)"
                            r"\s*[:.]\s*")
 _LEADER_POST_RE = re.compile(
     r"(?<!\w)(?:chủ tịch|tổng giám đốc|giám đốc|trưởng phòng|hiệu trưởng|chánh văn phòng|chánh án|chánh thanh tra|"
     r"viện trưởng|trưởng khoa|hạt trưởng|đội trưởng|chỉ huy trưởng|trưởng ban|trạm trưởng|trưởng trạm|chi cục trưởng|"
     r"cục trưởng|quản đốc|trưởng công an|kế toán trưởng|thủ trưởng|chính trị viên|đồn trưởng|đoàn trưởng|"
-    r"director|head of|chairman|chairwoman|chair of|principal|commander|chief)(?!\w)")
+    r"director|head of|chairman|chairwoman|chair of|principal|commander|chief|dean|rector)(?!\w)")
 # a mass organisation's leader at district level or above ("Chức vụ đoàn thể: Phó Chủ tịch Thường trực Liên đoàn
 # Lao động huyện") holds a post in the political system; a grassroots union post ("Tổ trưởng công đoàn") does not
 _MASS_LINE_RE = re.compile(r"^\s*chức vụ đoàn thể\s*[:.]\s*")

@@ -113,6 +113,12 @@ def test_collective_recognised_from_title():
     # the post after another field on the same line; a commander's post
     (["Cấp bậc: Thiếu tá. Chức vụ: Tiểu đoàn trưởng Tiểu đoàn 2, Trung đoàn 234"], True),
     (["Cấp bậc: Thượng úy. Chức vụ: Trợ lý tác chiến"], False),
+    # the post line named for the state apparatus, in English and in Vietnamese; a university's dean
+    (["Party position: Member of the Party Cell Committee",
+      "Government position: Associate Professor, Vice Dean of the College of Aquaculture"], True),
+    (["Government position: Lecturer, Department of Fisheries Management"], False),
+    (["Party position: Secretary of the Party Cell", "Government position: none"], False),
+    (["Chức vụ chuyên môn: Phó Trưởng phòng Tổ chức - Hành chính"], True),
 ])
 def test_leader_post_in_the_header(lines, leader):
     """Before 2023 one form serves everyone: a leadership post in the header tells a leader (HD 21)."""
