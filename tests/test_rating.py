@@ -75,6 +75,15 @@ def test_english_performance_wording():
     assert (r.party, r.civil_servant) == ("excellent", "good")
 
 
+def test_english_headed_ratings_without_an_article():
+    """"Rating as employee" (a state enterprise's worker, h66) is the work-side rating as "as an employee" is."""
+    r = rating(["1. Rating as employee", "[ ] Excellent completion of tasks", "[x] Good completion of tasks",
+                "[ ] Completion of tasks", "[ ] Non-completion of tasks", "2. Rating as Party member",
+                "[x] Excellent completion of tasks", "[ ] Good completion of tasks", "[ ] Completion of tasks",
+                "[ ] Non-completion of tasks"])
+    assert (r.party, r.civil_servant) == ("excellent", "good")
+
+
 @pytest.mark.parametrize("points,level,fires", [(74, "excellent", True), (92, "excellent", False),
                                                 (65, "good", True), (70, "good", False), (49, "complete", True)])
 def test_points_band_of_the_2025_scale(points, level, fires):
