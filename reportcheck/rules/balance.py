@@ -135,7 +135,25 @@ def _range_months(text: str) -> float:
             best = max(best, (end - start).days / 30.4)
     for m in _VI_MONTH_RANGE_RE.finditer(lower(text)):
         best = max(best, int(m.group(2)) - int(m.group(1)))  # "từ tháng 4 đến tháng 7": at least 3 months
+    for m in _returned().finditer(fold(text)):
+        d1, m1, y1, d2, m2, y2 = m.groups()
+        y2 = int(y2 or y1 or 2000)
+        try:
+            start, end = dt.date(int(y1 or y2), int(m1), int(d1)), dt.date(y2, int(m2), int(d2))
+        except ValueError:
+            continue
+        if end > start:
+            best = max(best, (end - start).days / 30.4)
     return best
+
+
+@lru_cache(maxsize=1)
+def _returned() -> re.Pattern:
+    """A date, then in the same sentence the date the writer came back to work (cues.toml sick_leave.returned):
+    "Ngày 18/7/2021 bản thân nhiễm COVID-19 …; ngày 25/10/2021 trở lại công tác" is the leave's two ends."""
+    back = "|".join(re.escape(w) for w in lexicon()["sick_leave"]["returned"])
+    date = r"(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*((?:19|20)\d\d))?"
+    return re.compile(rf"(?<![\d/]){date}[^.!?]{{0,300}}?(?<![\d/]){date}(?![\d/])[^.!?\d]{{0,25}}?\b(?:{back})\b")
 
 
 _UNITS = {"một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7, "tám": 8,
@@ -182,7 +200,7 @@ def _own_illness(text: str) -> bool:
     f = fold(text)
     if has_phrase(f, lex["leave"]):
         return True
-    return has_phrase(f, lex["writer"]) is not None and has_phrase(f, lex["others"]) is None
+    return _me_words().search(f) is not None and has_phrase(f, lex["others"]) is None
 
 
 @rule("RC402")
