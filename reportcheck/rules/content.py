@@ -114,6 +114,18 @@ def _table_remedies(analysis: Analysis) -> list[Item]:
     return out
 
 
+@once_per_report
+def _placed_remedies(analysis: Analysis) -> list[Item]:
+    """Remedies written beside the limitation they answer: in part II's table (:func:`_table_remedies`) or
+    after a label inside the limitation's own entry ("… Nguyên nhân: … Biện pháp: trong tháng 3/2026 …")."""
+    out = list(_table_remedies(analysis))
+    for it in _limitation_items(analysis):
+        label = _REMEDY_LABEL.search(fold(it.text))
+        if label and label.start() > 0 and count_words(it.text[label.end():]) >= 2:
+            out.append(Item(it.paragraph, it.text[label.end():].strip()))
+    return out
+
+
 _PART_LABEL = re.compile(r"^[\s*+•\-–]*(?:(nguyen nhan|cac nguyen nhan|causes?|reasons?|the causes?)"
                          r"|(han che|khuyet diem|ton tai|shortcomings?|limitations?|weaknesses)"
                          r"|(bien phap|phuong huong|huong khac phuc|giai phap|remedies|measures))\b([^:]{0,80}):")
@@ -612,8 +624,8 @@ def remedy_without_deadline(analysis: Analysis, ctx: Context) -> Iterator[Findin
     items = _remedy_items(analysis)
     if not items:
         return
-    if any(is_deadline(it.text, analysis.year) for it in items + _table_remedies(analysis)):
-        return  # (part VI may point to the remedies and deadlines written in part II's table)
+    if any(is_deadline(it.text, analysis.year) for it in items + _placed_remedies(analysis)):
+        return  # (part VI may point to the remedies and deadlines written beside each limitation in part II)
     sec = analysis.sections["remedies"]
     if sec.heading and is_deadline(sec.heading, analysis.year):
         return
@@ -628,8 +640,8 @@ def remedy_unrelated(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     remedies = _remedy_items(analysis)
     if not limits or not remedies or _token_shortcomings(analysis, limits, ctx):
         return
-    if _table_remedies(analysis):
-        return  # remedies written in part II's table, each in its limitation's row, answer it
+    if _placed_remedies(analysis):
+        return  # remedies written beside a limitation (its table row, its own entry) answer it
     if len(content_bigrams(" ".join(it.text for it in limits))) < 3:
         return
     english = analysis.language == "en"
