@@ -281,14 +281,21 @@ def _denial_patterns() -> list[re.Pattern]:
     return lex["_denials"]
 
 
+def _admitted_items(analysis: Analysis) -> list[Item]:
+    """The entries of part II that say what fell short: where limitations and causes share one part, an entry
+    that opens as a cause ("Nguyên nhân chủ yếu do …") is not one."""
+    items = section_items(analysis, "limitations")
+    if analysis.sections["limitations"].node == getattr(analysis.sections.get("causes"), "node", None):
+        items = [it for it in items if not _starts_as_cause(it.text)]
+    return items
+
+
 @rule("RC201")
 def no_shortcomings(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     sec = analysis.sections.get("limitations")
     if sec is None or template_like(analysis, ctx):
         return
-    items = section_items(analysis, "limitations")
-    if sec.node == getattr(analysis.sections.get("causes"), "node", None):
-        items = [it for it in items if not _starts_as_cause(it.text)]
+    items = _admitted_items(analysis)
     if _token_shortcomings(analysis, items, ctx):
         evidence = " ".join(it.text for it in items)[:300] or sec.heading
         yield ctx.finding("RC201", section="limitations", paragraph=items[0].paragraph if items else sec.first,
@@ -540,7 +547,7 @@ def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     causes = _cause_items(analysis)
     if not causes or sum(count_words(c.text) for c in causes) < ctx.thresholds["min_cause_words"]:
         return
-    limits = section_items(analysis, "limitations")
+    limits = _admitted_items(analysis) if "limitations" in analysis.sections else []
     if limits and _token_shortcomings(analysis, limits, ctx):
         return  # nothing admitted, so nothing to find causes for: RC201 says it
     # causes given inside the limitations ("…; nguyên nhân là tôi chưa …") count too: only their cause part
