@@ -355,6 +355,24 @@ _PERCENT_RE = re.compile(
     r"(?:ke hoach|du toan|chi tieu|muc tieu|nghi quyet|plan|target|budget)"
 )
 
+# "Tỷ lệ nợ xấu: 3,12% (chỉ tiêu giao: dưới 1,5%)", "tỷ lệ tiêm chủng 91% (kế hoạch: ít nhất 95%)": a result beside
+# its target with a bound; only an explicit bound says which side is missed (a lower debt ratio is better)
+_CEILING = ("duoi", "khong qua", "khong vuot qua", "toi da", "<=", "≤", "<", "below", "under", "at most", "max", "maximum")
+_AGAINST_TARGET_RE = re.compile(
+    r"(?P<actual>\d{1,3}(?:[.,]\d+)?)\s*%\s*\(\s*(?:chi tieu|ke hoach|muc tieu|kh|target|plan)"
+    r"(?:\s+(?:duoc giao|giao|de ra|assigned|set))?\s*(?::|la|is)?\s*"
+    r"(?P<bound>duoi|khong vuot qua|khong qua|toi da|<=|≤|<|tren|toi thieu|it nhat|>=|≥|>|below|under|at most|maximum|max"
+    r"|above|over|at least|minimum|min)\s*(?P<target>\d{1,3}(?:[.,]\d+)?)\s*%")
+
+
+def _against_target(f: str) -> bool:
+    """A result on the wrong side of its bounded target ("3,12% (chỉ tiêu giao: dưới 1,5%)")."""
+    for m in _AGAINST_TARGET_RE.finditer(f):
+        actual, target = float(m.group("actual").replace(",", ".")), float(m.group("target").replace(",", "."))
+        if (actual > target) if m.group("bound") in _CEILING else (actual < target):
+            return True
+    return False
+
 
 # "2/19 chỉ tiêu không đạt": the count is of the targets missed, not of those met
 _MISSED_AFTER = re.compile(r"(?:\s+[a-z]+){0,3}?\s*(?:\([^)]*\)\s*)?(?:khong|chua)\s+(?:dat|hoan thanh)\b"
@@ -403,13 +421,14 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
         # fewer than half of the targets (a count: "4/10 nhiệm vụ trọng tâm") is always key; one plan
         # item at 40% is a missed target, key or not
         below_half = any(a / b < 0.5 for a, b in ratio)
-        by_number = below_half or any(p < 100 for p in percents)
+        by_number = below_half or any(p < 100 for p in percents) or ("%" in f and _against_target(f))
         by_words = (has_phrase(f, lex["phrases"]) or any(p.search(f) for p in patterns)) and not has_phrase(
             f, lexicon()["discipline"]["negations"])
         if not (by_number or by_words) or not _this_year(analysis, f):
             continue
-        if by_words and not by_number and has_phrase(f, lex["self_study"]):
-            continue  # "Việc tự học ngoại ngữ chưa đạt kế hoạch": the writer's study plan, not an assigned target
+        if by_words and not by_number and (has_phrase(f, lex["self_study"]) or has_phrase(f, lex["own_goals"])):
+            continue  # "Việc tự học ngoại ngữ chưa đạt kế hoạch", "mục tiêu tự đặt thêm … chưa đạt": the writer's
+            # own plan, not a target assigned
         if rating != "excellent" and ratio and not below_half:
             continue  # "hoàn thành 14/16 nhiệm vụ trọng tâm": most of the key tasks done (QĐ 124 Art. 12: fewer than half)
         if rating == "excellent" or below_half or has_phrase(f, lex["key_target"]):
