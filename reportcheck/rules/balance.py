@@ -35,7 +35,7 @@ def balance(analysis: Analysis) -> dict[str, float] | None:
 @rule("RC401")
 def achievement_heavy(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     """Achievements take most of the substance; or section II admits nothing while achievements fill the report."""
-    from .content import _token_shortcomings
+    from .content import _admitted_items, _token_shortcomings
 
     b = analysis.balance
     if b is None:
@@ -43,8 +43,8 @@ def achievement_heavy(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     total = sum(count_words(s.text) for s in analysis.sentences if s.role in ("achievement", "shortcoming", "cause"))
     if total < ctx.thresholds["balance_min_words"]:
         return
-    limits = section_items(analysis, "limitations")
-    token = bool(limits) and _token_shortcomings(analysis, limits, ctx)
+    limits = _admitted_items(analysis) if "limitations" in analysis.sections else []
+    token = bool(limits) and _token_shortcomings(analysis, limits, ctx)  # (as RC201 reads part II)
     limit = ctx.thresholds["achievement_heavy_token_share" if token else "achievement_heavy_share"]
     if b["achievements"] >= limit:
         sec = analysis.sections.get("limitations")
