@@ -26,10 +26,14 @@ objects:
 from __future__ import annotations
 
 import json
+import os
 import re
 import struct
+import sys
 import unicodedata
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import blake2b
 from itertools import compress
 from typing import Iterable
@@ -397,6 +401,63 @@ def unpack_tokens(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]]
                       para_text, cfg)
 
 
+# A document's tokens as an archive keeps them (:mod:`reportcheck.archive`): a report recorded this year is the
+# prior of next year's report, and reading its tokens back costs less than tokenizing it again. The stored form
+# is the packed tokens (:func:`pack_tokens`: folded words, no process-specific ids), zlib-compressed, after a
+# digest of the paragraphs they were made from; :func:`tokens_version` is kept beside it. Stored tokens are used
+# only when both still hold: the version (this module's and the normaliser's code, the Unicode database, the
+# unit-splitting settings) and the digest (the same paragraphs: the same text, sections and indices).
+STORED_TOKENS_FORMAT = 1
+_DIGEST_SIZE = 16
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """What tokenizing depends on besides the text and the settings: the code of this module (splitting,
+    :func:`_piece_units`, :func:`pack_tokens`) and of :mod:`reportcheck.text.normalize` (``fold``,
+    ``normalize``), the Unicode database (``\\w``, NFC, NFD) and Python's version (``re``). Whole files are
+    hashed: any edit to either makes stored tokens stale, which costs a re-tokenization, never a wrong token."""
+    from reportcheck.text import normalize as norm_module
+
+    h = blake2b(digest_size=8)
+    try:
+        for path in (__file__, norm_module.__file__):
+            with open(path, "rb") as fh:
+                h.update(fh.read())
+    except (OSError, TypeError):  # no source to hash: a value no stored token was made with
+        return "unhashed-" + os.urandom(8).hex()
+    h.update(f"{unicodedata.unidata_version}|{sys.version_info[0]}.{sys.version_info[1]}".encode("ascii"))
+    return h.hexdigest()
+
+
+def tokens_version(cfg: ReuseConfig) -> str:
+    """The version of the stored tokens :func:`store_tokens` makes with ``cfg`` (see :func:`_code_digest`)."""
+    return f"{STORED_TOKENS_FORMAT}.{cfg.max_unit_tokens}.{cfg.min_clause_tokens}.{_code_digest()}"
+
+
+def _paragraphs_digest(paragraphs: Iterable[tuple[int, str, str | None]]) -> bytes:
+    h = blake2b(digest_size=_DIGEST_SIZE)
+    for pidx, text, section in paragraphs:
+        h.update(f"{pidx}\x1f{'' if section is None else '=' + section}\x1f{text}\x1e".encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+def store_tokens(tk: Tokens | bytes, paragraphs: Iterable[tuple[int, str, str | None]]) -> bytes:
+    """``tk``, the tokens of ``paragraphs`` (or those tokens packed already: :func:`pack_tokens`,
+    :func:`kept_tokens`), as an archive keeps them (:func:`load_tokens` reads them back)."""
+    packed = tk if isinstance(tk, bytes) else pack_tokens(tk)
+    return _paragraphs_digest(paragraphs) + zlib.compress(packed, 1)
+
+
+def load_tokens(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig) -> Tokens | None:
+    """The tokens :func:`store_tokens` kept, when they were made from these very ``paragraphs`` (else None:
+    tokenize them). The caller has checked the version (:func:`tokens_version`) it was stored with."""
+    paragraphs = tuple(paragraphs)
+    if blob[:_DIGEST_SIZE] != _paragraphs_digest(paragraphs):
+        return None
+    return unpack_tokens(zlib.decompress(blob[_DIGEST_SIZE:]), paragraphs, cfg)
+
+
 _LEN = struct.Struct("<I")
 
 
@@ -424,6 +485,12 @@ def pack_kept(tk: Tokens, an: Analysis) -> bytes:
     tokens = pack_tokens(tk)
     return b"".join((_LEN.pack(len(tokens)), tokens, _pack_arrays([an.weights, an.tok_bp, an.mass, an.n_bp,
                                                                   an.sh_unit, an.sh_hash])))
+
+
+def kept_tokens(blob: bytes) -> bytes:
+    """The packed tokens (:func:`pack_tokens`) in a blob of :func:`pack_kept`."""
+    (n,) = _LEN.unpack_from(blob)
+    return blob[_LEN.size:_LEN.size + n]
 
 
 def unpack_kept(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]],
