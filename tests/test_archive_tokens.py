@@ -171,3 +171,18 @@ def test_stale_tokens_are_tokenized_again(tmp_path: Path, results, monkeypatch) 
     calls = counting_tokenize(monkeypatch)
     m = index.compare(own, prior_doc, features=index.features(own), other_tokens=stored)
     assert _match_dict(m) == expected and sum(c == tuple(prior_doc.paragraphs) for c in calls) == 1
+
+
+def test_the_version_hashes_the_tokenizer_code(monkeypatch) -> None:
+    """The version covers the functions that make the stored form (a name removed or renamed fails here)."""
+    assert all(callable(getattr(units, name)) for name in units._STORED_TOKENS_CODE)
+    assert not units._code_digest().startswith("unhashed")
+    before = units._code_digest()
+    units._code_digest.cache_clear()
+    real = units.inspect.getsource
+    monkeypatch.setattr(units.inspect, "getsource",
+                        lambda obj: real(obj) + ("# edited" if obj is units._piece_units else ""))
+    try:
+        assert units._code_digest() != before  # the splitting code edited: stored tokens are stale
+    finally:
+        units._code_digest.cache_clear()

@@ -25,6 +25,7 @@ objects:
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import re
@@ -414,21 +415,30 @@ STORED_TOKENS_FORMAT = 1
 _DIGEST_SIZE = 16
 
 
+# the code that makes the stored form (the tokens and their packing; _tokens_of is redone when they are read)
+_STORED_TOKENS_CODE = ("_piece_units", "_clauses", "_new_id", "tokenize", "pack_tokens", "unpack_tokens",
+                       "_paragraphs_digest", "store_tokens", "load_tokens")
+
+
 @lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """What tokenizing depends on besides the text and the settings: the code of this module (splitting,
-    :func:`_piece_units`, :func:`pack_tokens`) and of :mod:`reportcheck.text.normalize` (``fold``,
-    ``normalize``), the Unicode database (``\\w``, NFC, NFD) and Python's version (``re``). Whole files are
-    hashed: any edit to either makes stored tokens stale, which costs a re-tokenization, never a wrong token."""
+    """What tokenizing depends on besides the text and the settings: the source of the functions of this
+    module that make and pack the tokens (:data:`_STORED_TOKENS_CODE`) and its patterns, the whole of
+    :mod:`reportcheck.text.normalize` (``fold``, ``normalize`` and their tables), the Unicode database
+    (``\\w``, NFC, NFD) and Python's version (``re``). An edit to any of them makes stored tokens stale, which
+    costs a re-tokenization, never a wrong token; an edit elsewhere here (alignment units, boilerplate) does not."""
     from reportcheck.text import normalize as norm_module
 
     h = blake2b(digest_size=8)
     try:
-        for path in (__file__, norm_module.__file__):
-            with open(path, "rb") as fh:
-                h.update(fh.read())
+        for name in _STORED_TOKENS_CODE:
+            h.update(inspect.getsource(globals()[name]).encode("utf-8"))
+        with open(norm_module.__file__, "rb") as fh:
+            h.update(fh.read())
     except (OSError, TypeError):  # no source to hash: a value no stored token was made with
         return "unhashed-" + os.urandom(8).hex()
+    for pattern in (_SENT_SPLIT_RE, _TOKEN_RE, _DIGIT_RE):
+        h.update(f"{pattern.pattern}|{pattern.flags}".encode("utf-8"))
     h.update(f"{unicodedata.unidata_version}|{sys.version_info[0]}.{sys.version_info[1]}".encode("ascii"))
     return h.hexdigest()
 
