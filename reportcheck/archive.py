@@ -12,7 +12,10 @@ the text (``paragraphs``: JSON, one ``[text, section id, heading node, text
 after the heading]`` per paragraph in body order) and the segmentation
 (``sections``: JSON) — exactly what copy detection indexes
 (:meth:`ArchivedReport.index_doc`) and what the prior-year rules read
-(:meth:`ArchivedReport.analysis`) — the last result (the JSON contract) and
+(:meth:`ArchivedReport.analysis`) — the last result (the JSON contract),
+the report's tokens for copy detection (``tokens``, ``tokens_version``: read
+instead of tokenizing the text again when next year's report is compared
+with it, and only while the tokenizer is the one that made them) and
 when it was added and last updated (the only timestamps; they never reach an
 output).
 
@@ -93,11 +96,31 @@ def _m2(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX reports_unit ON reports (unit_key, year)")
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1, _m2]
+def _m3(conn: sqlite3.Connection) -> None:
+    """v3: each report's tokens for copy detection (``tokens``: :func:`reportcheck.reuse.units.store_tokens`,
+    the packed token list compressed, ~4 KB a report; ``tokens_version``: the tokenizer they were made by), so
+    that the audit comparing next year's report with this one reads them instead of tokenizing the text again.
+    The reports already kept are tokenized now, in batches of rows (one transaction, as every migration): a
+    one-time cost of ~2 ms a report, where filling them lazily would cost every audit of the archive that
+    reads them (the audit's workers only read the archive) the tokenizing they are kept to spare."""
+    conn.execute("ALTER TABLE reports ADD COLUMN tokens BLOB")
+    conn.execute("ALTER TABLE reports ADD COLUMN tokens_version TEXT")
+    select = ("SELECT id, file, year, member, member_key, file_key, unit, unit_key, kind, form, language, party, "
+              "civil_servant, points, sha256, paragraphs, sections, result, added_at, updated_at FROM reports")  # v2's
+    ids = [r[0] for r in conn.execute("SELECT id FROM reports ORDER BY id")]
+    for k in range(0, len(ids), 500):  # a batch of rows in memory at a time, not the whole archive's text
+        chunk = ids[k:k + 500]
+        rows = conn.execute(f"{select} WHERE id IN ({', '.join('?' * len(chunk))}) ORDER BY id", chunk).fetchall()
+        conn.executemany("UPDATE reports SET tokens_version = ?, tokens = ? WHERE id = ?",
+                         [(*ArchivedReport(*r).tokens_now(), r[0]) for r in rows])
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_m1, _m2, _m3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 _COLUMNS = ("file", "year", "member", "member_key", "file_key", "unit", "unit_key", "kind", "form", "language",
-            "party", "civil_servant", "points", "sha256", "paragraphs", "sections", "result")
+            "party", "civil_servant", "points", "sha256", "paragraphs", "sections", "result", "tokens",
+            "tokens_version")
 
 
 def _now() -> str:
@@ -124,9 +147,23 @@ def result_json(result: Result) -> str:
     return _dumps(result_dict(result))
 
 
-def record_of(item: Result | Analysis, year: int | None = None, unit: str | None = None) -> dict:
+def _tokens_of(analysis: Analysis) -> tuple[str, bytes]:
+    """(version, blob) of a report's tokens for copy detection, as the archive keeps them (tokenized with the
+    packaged copy-detection settings, as :class:`~reportcheck.reuse.CorpusIndex` reads them by default)."""
+    from .reuse.config import load_config
+    from .reuse.units import store_tokens, tokenize, tokens_version
+
+    cfg = load_config()
+    doc = index_doc(analysis, "prior")
+    return tokens_version(cfg), store_tokens(tokenize(doc.paragraphs, cfg), doc.paragraphs)
+
+
+def record_of(item: Result | Analysis, year: int | None = None, unit: str | None = None,
+              tokens: tuple[str, bytes] | None = None) -> dict:
     """The archive row of a checked (``Result``) or analysed report; ``year``/``unit`` override
-    what the header says. Pure (no database): the audit's workers build rows in parallel."""
+    what the header says. Pure (no database): the audit's workers build rows in parallel.
+    ``tokens``: the report's tokens for copy detection as kept ((version, blob):
+    :meth:`reportcheck.reuse.CorpusIndex.stored_tokens`) when the caller has them; tokenized here otherwise."""
     from .emit.jsonout import result_dict
 
     result = item if isinstance(item, Result) else None
@@ -138,6 +175,7 @@ def record_of(item: Result | Analysis, year: int | None = None, unit: str | None
     paragraphs = [[p.text, a.paragraph_section.get(p.index), a.headings.get(p.index),
                    a.heading_rest.get(p.index, "") if p.index in a.headings else None]
                   for p in a.document.paragraphs]
+    tokens = tokens or _tokens_of(a)
     sections = {sid: {"present": s.present, "heading": s.heading, "first": s.first, "last": s.last,
                       "words": s.words, "node": s.node, "matched_by": s.matched_by, "body": list(s.body)}
                 for sid, s in a.sections.items()}
@@ -148,6 +186,7 @@ def record_of(item: Result | Analysis, year: int | None = None, unit: str | None
         "party": a.rating.party, "civil_servant": a.rating.civil_servant, "points": a.rating.points,
         "sha256": _sha256(a.document), "paragraphs": _dumps(paragraphs), "sections": _dumps(sections),
         "result": _dumps(result_dict(result)) if result is not None else None,
+        "tokens_version": tokens[0], "tokens": tokens[1],
     }
 
 
@@ -175,6 +214,8 @@ class ArchivedReport:
     result_json: str | None = field(repr=False)
     added_at: str = ""
     updated_at: str | None = None
+    tokens: bytes | None = field(default=None, repr=False)  # store_tokens(...), None in rows not tokenized
+    tokens_version: str | None = None
 
     @property
     def result(self) -> dict | None:
@@ -202,9 +243,14 @@ class ArchivedReport:
         """The :class:`~reportcheck.reuse.IndexDoc` of this report (the same as from its original analysis)."""
         return index_doc(self.analysis(), role)
 
+    def tokens_now(self) -> tuple[str, bytes]:
+        """This report's tokens as :func:`record_of` keeps them (version, blob), tokenized now."""
+        return _tokens_of(self.analysis())
+
 
 _SELECT = ("SELECT id, file, year, member, member_key, file_key, unit, unit_key, kind, form, language, party, "
-           "civil_servant, points, sha256, paragraphs, sections, result, added_at, updated_at FROM reports")
+           "civil_servant, points, sha256, paragraphs, sections, result, added_at, updated_at, tokens, tokens_version "
+           "FROM reports")
 
 
 # --------------------------------------------------------------------------- the archive

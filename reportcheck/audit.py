@@ -274,22 +274,24 @@ def _archive_reader():
     return _READER[1]
 
 
-def _prior(a, year: int | None):
-    """The member's latest earlier report: from ``prior_dir`` or the archive, the more recent one."""
+def _prior(a, year: int | None) -> tuple:
+    """The member's latest earlier report: from ``prior_dir`` or the archive, the more recent one; as
+    (analysis, its tokens as the archive kept them: (version, blob) or None), (None, None) when none."""
     st = _STATE
     found = []
     if st.prior_meta:
         i = prior_index(a.member, a.document.path, year, st.prior_meta)
         if i is not None:
-            found.append((st.prior_meta[i][2] or 0, 1, lambda i=i: _unpack(st.spool.get(st.priors[i]))))
+            found.append((st.prior_meta[i][2] or 0, 1, lambda i=i: (_unpack(st.spool.get(st.priors[i])), None)))
     if st.archive:
         hits = _archive_reader().priors_for(member_key(a.member), year, unit_key=member_key(st.unit or a.unit),
                                             file_key=_stem_key(a.document.path) or None,
                                             exclude_file=a.document.path if year is None else None)
         if hits:
-            found.append((hits[0].year, 0, hits[0].analysis))
+            h = hits[0]
+            found.append((h.year, 0, lambda h=h: (h.analysis(), (h.tokens_version, h.tokens))))
     if not found:
-        return None
+        return None, None
     return max(found, key=lambda t: (t[0], t[1]))[2]()
 
 
@@ -299,13 +301,21 @@ def _check_job(i: int) -> tuple:
     a = _unpack(st.spool.get(st.targets[i]))
     try:
         year = st.year if st.year is not None else a.year
-        result = check_with_reuse(a, st.index, _prior(a, year), roles=st.roles, info=st.info.get,
-                                  selection=st.selection, thresholds=st.thresholds)
+        prior, prior_tokens = _prior(a, year)
+        own = None
+        if st.index is not None and (prior is not None or st.roles):
+            doc = index_doc(a, "peer")
+            own = (doc, st.index.features(doc))  # tokenized once: prior, peers and the archive's record
+        result = check_with_reuse(a, st.index, prior, roles=st.roles, info=st.info.get, selection=st.selection,
+                                  thresholds=st.thresholds, own=own, prior_tokens=prior_tokens)
         record = None
         if st.archive and st.record and year is not None:
             from .archive import record_of
 
-            record = record_of(result, year, st.unit)
+            tokens = None  # as the fit kept them (record_of would tokenize the report again)
+            if st.index is not None:
+                tokens = st.index.stored_tokens(*(own or (index_doc(a, "peer"),)))
+            record = record_of(result, year, st.unit, tokens=tokens)
         row = row_for(result)
         row["unit"] = st.unit or row["unit"]
         row["parent_unit"] = None if st.unit else row.get("parent_unit")  # a unit given names the group outright

@@ -138,18 +138,24 @@ Info = Callable[[str], "tuple[str | None, int | None] | None"]  # indexed id -> 
 
 
 def reuse_for(analysis: Analysis, index, prior: Analysis | None, *, roles: tuple[str, ...] = (),
-              info: Info = lambda _id: None) -> dict:
+              info: Info = lambda _id: None, own: tuple | None = None,
+              prior_tokens: tuple[str | None, bytes | None] | None = None) -> dict:
     """What ``index`` finds for ``analysis``: its prior (compared directly) and, for ``roles``
-    ("peer", "reference"), the fitted reports it shares content with (peers of another year skipped)."""
+    ("peer", "reference"), the fitted reports it shares content with (peers of another year skipped).
+    ``own``: (:func:`index_doc` of ``analysis``, its ``index.features``) when the caller has them already;
+    ``prior_tokens``: the prior's tokens as the archive kept them (version, blob), used when still valid."""
     reuse: dict = {"prior": None, "peers": [], "references": []}
     if index is None:
         return reuse
     if prior is None and not roles:
         return reuse
-    own = index_doc(analysis, "peer")
-    feats = index.features(own)  # the report tokenized once, for its prior and its peers
+    if own is None:
+        own = index_doc(analysis, "peer")
+        feats = index.features(own)  # the report tokenized once, for its prior and its peers
+    else:
+        own, feats = own
     if prior is not None:
-        m = index.compare(own, index_doc(prior, "prior"), features=feats)
+        m = index.compare(own, index_doc(prior, "prior"), features=feats, other_tokens=prior_tokens)
         if m is not None:
             reuse["prior"] = _match_dict(m, prior.member, prior.year)
     if roles:
@@ -164,11 +170,13 @@ def reuse_for(analysis: Analysis, index, prior: Analysis | None, *, roles: tuple
 
 def check_with_reuse(analysis: Analysis, index, prior: Analysis | None, *, roles: tuple[str, ...] = (),
                      info: Info = lambda _id: None, selection: Selection | None = None,
-                     thresholds: dict | None = None) -> Result:
-    """:func:`check_analysis` with what the index found in ``ctx.extras`` (RC3xx) and in ``result.extras``."""
+                     thresholds: dict | None = None, own: tuple | None = None,
+                     prior_tokens: tuple[str | None, bytes | None] | None = None) -> Result:
+    """:func:`check_analysis` with what the index found in ``ctx.extras`` (RC3xx) and in ``result.extras``
+    (``own``, ``prior_tokens``: see :func:`reuse_for`)."""
     from .pipeline import thresholds as default_thresholds
 
-    reuse = reuse_for(analysis, index, prior, roles=roles, info=info)
+    reuse = reuse_for(analysis, index, prior, roles=roles, info=info, own=own, prior_tokens=prior_tokens)
     ctx = Context(thresholds=thresholds or default_thresholds(), extras={"reuse": reuse, "prior": prior})
     result = check_analysis(analysis, selection, ctx)
     result.extras["reuse"] = reuse

@@ -163,11 +163,11 @@ def _lis_members(seq: list[int]) -> set[int]:
 
 def align_pairs(this: Prepared, other: Prepared, cfg: ReuseConfig) -> list[_Pair]:
     """Best partner for each unit of ``this`` with own content (only pairs above ``credit_low``)."""
-    ounits = other.units
+    ounits = other.units  # (built as read: only those paired below)
     by_key: dict[int, list[int]] = {}
-    for j, u in enumerate(ounits):
-        if u.mass:
-            by_key.setdefault(u.key, []).append(j)
+    for j, (key, mass) in enumerate(zip(other.unit_keys, other.unit_mass)):
+        if mass:
+            by_key.setdefault(key, []).append(j)
     shared = _shared_shingles(this, other)
     pairs: list[_Pair] = []
     last_j = -1

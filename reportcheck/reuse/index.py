@@ -54,7 +54,8 @@ from .align import Match, align, align_pairs, score_pairs
 from .config import ReuseConfig, load_config
 from .minhash import BandIndex, MinHasher, optimal_bands
 from .units import (
-    Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sorted, pack_kept, prepare, tokenize, unpack_kept,
+    Analysis as UnitsAnalysis, Prepared, Tokens, analyse, in_sorted, kept_tokens, load_tokens, pack_kept, prepare,
+    store_tokens, tokenize, tokens_version, unpack_kept,
 )
 
 ROLES = ("prior", "peer", "reference", "boilerplate")
@@ -164,6 +165,7 @@ class _Features:
     tokens: Tokens | None = None
     analysis: UnitsAnalysis | None = None
     fitted: int | None = None  # the position of the report among the fitted ones, when it is one of them
+    kept: bytes | None = None  # what the fit kept of it (pack_kept), when ``tokens`` were read from there
 
 
 class _TokenStore:
@@ -344,32 +346,66 @@ class CorpusIndex:
         mine = self.docs_[idx]
         return idx if mine is doc or mine.paragraphs == doc.paragraphs else None
 
-    def _kept(self, doc: IndexDoc, fitted: int | None = None) -> tuple[Tokens, UnitsAnalysis] | None:
-        """The tokens and their analysis the fit kept for ``doc`` when it is the fitted report ``fitted`` (or is
-        found to be one), else None."""
+    def _kept_blob(self, doc: IndexDoc, fitted: int | None = None) -> bytes | None:
+        """What the fit kept for ``doc`` (:func:`~reportcheck.reuse.units.pack_kept`) when it is the fitted
+        report ``fitted`` (or is found to be one), else None."""
         store = getattr(self, "_token_store", None)
         if store is None:
             return None
         if fitted is None:
             fitted = self._fitted(doc)
-        blob = store.get(fitted) if fitted is not None else None
+        return store.get(fitted) if fitted is not None else None
+
+    def _kept(self, doc: IndexDoc, fitted: int | None = None) -> tuple[Tokens, UnitsAnalysis] | None:
+        """The tokens and their analysis the fit kept for ``doc`` (see :meth:`_kept_blob`), else None."""
+        blob = self._kept_blob(doc, fitted)
         return unpack_kept(blob, doc.paragraphs, self.config_) if blob is not None else None
 
     def _tokens(self, doc: IndexDoc) -> Tokens:
         kept = self._kept(doc)
         return kept[0] if kept is not None else tokenize(doc.paragraphs, self.config_)
 
-    def _prepare(self, doc: IndexDoc) -> Prepared:
+    def _prepare(self, doc: IndexDoc, stored: tuple[str | None, bytes | None] | None = None, *,
+                 other: bool = False) -> Prepared:
+        """``doc``'s units ready for alignment; ``stored``: its tokens as an archive kept them (version, blob);
+        ``other``: as the other side of an alignment (units built as read: :func:`prepare` ``lazy``)."""
         kept = self._kept(doc)
-        tk, an = kept if kept is not None else (tokenize(doc.paragraphs, self.config_), None)
-        return prepare(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units, an)
+        if kept is not None:
+            tk, an = kept
+        else:
+            tk, an = self._stored_or_tokenized(doc, stored), None
+        return prepare(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units, an, lazy=other)
+
+    def _stored_or_tokenized(self, doc: IndexDoc, stored: tuple[str | None, bytes | None] | None) -> Tokens:
+        """The tokens of ``doc``: read from ``stored`` when they are of this tokenizer and of these very
+        paragraphs (:func:`~reportcheck.reuse.units.load_tokens`), else tokenized; the same either way."""
+        if stored is not None and stored[1] is not None and stored[0] == tokens_version(self.config_):
+            paragraphs = tuple(doc.paragraphs)
+            tk = load_tokens(stored[1], paragraphs, self.config_)
+            if tk is not None:
+                return tk
+            return tokenize(paragraphs, self.config_)
+        return tokenize(doc.paragraphs, self.config_)
+
+    def stored_tokens(self, doc: IndexDoc, features: _Features | None = None) -> tuple[str, bytes]:
+        """``doc``'s tokens as an archive keeps them, (version, blob): from ``features`` (:meth:`features` of
+        ``doc``) when given, else from what the fit kept, else tokenized. The fit packed them already
+        (:func:`~reportcheck.reuse.units.kept_tokens`): those bytes are taken as they are, not packed again."""
+        if features is not None and features.kept is not None:
+            tk = kept_tokens(features.kept)
+        elif features is not None and features.tokens is not None:
+            tk = features.tokens
+        else:
+            blob = self._kept_blob(doc)
+            tk = kept_tokens(blob) if blob is not None else tokenize(doc.paragraphs, self.config_)
+        return tokens_version(self.config_), store_tokens(tk, doc.paragraphs)
 
     def _prepared(self, idx: int) -> Prepared:
         p = self._cache.get(idx)
         if p is not None:
             self._cache.move_to_end(idx)
             return p
-        p = self._prepare(self.docs_[idx])
+        p = self._prepare(self.docs_[idx], other=True)  # only ever the other side (query, compare)
         self._cache[idx] = p
         if len(self._cache) > self.config_.cache_size:
             self._cache.popitem(last=False)
@@ -381,11 +417,14 @@ class CorpusIndex:
         tokenized already (by this process)."""
         cfg = self.config_
         bp = self.boilerplate_
-        fitted = an = None
+        fitted = an = blob = None
         if tokens is None:
             fitted = self._fitted(doc)
-            kept = self._kept(doc, fitted) if fitted is not None else None
-            tokens, an = kept if kept is not None else (tokenize(doc.paragraphs, cfg), None)
+            blob = self._kept_blob(doc, fitted) if fitted is not None else None
+            if blob is not None:
+                tokens, an = unpack_kept(blob, doc.paragraphs, cfg)
+            else:
+                tokens = tokenize(doc.paragraphs, cfg)
         tk = tokens
         if an is None:
             an = analyse(tk, cfg, bp.shingles, bp.units)
@@ -407,7 +446,7 @@ class CorpusIndex:
             ukeys = ukeys[~in_sorted(ukeys, bp.units)]
         if not with_units:
             return _Features(None, zone_ids, zone_sets, ukeys, fitted=fitted)
-        return _Features(None, zone_ids, zone_sets, ukeys, tk, an, fitted)
+        return _Features(None, zone_ids, zone_sets, ukeys, tk, an, fitted, blob)
 
     def _units_of(self, f: _Features) -> Prepared:
         """The units of a query's features ready for alignment (the same as :meth:`_prepare` of its doc)."""
@@ -433,13 +472,18 @@ class CorpusIndex:
         an = analyse(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units)
         return (n - int(an.mass.sum())) / n >= self.config_.is_boilerplate_share
 
-    def compare(self, doc: IndexDoc, other: IndexDoc, *, features: _Features | None = None) -> Match | None:
+    def compare(self, doc: IndexDoc, other: IndexDoc, *, features: _Features | None = None,
+                other_tokens: tuple[str | None, bytes | None] | None = None) -> Match | None:
         """Align ``doc`` with ``other`` directly (an explicit --prior); same scoring as :meth:`query`.
-        ``features``: :meth:`features` of ``doc``, when already computed."""
+        ``features``: :meth:`features` of ``doc``, when already computed; ``other_tokens``: ``other``'s tokens
+        as an archive kept them (version, blob: :meth:`stored_tokens`), used when still valid."""
         self._check_fitted()
         a = self._units_of(features) if features is not None else self._prepare(doc)
         idx = self.id_to_idx_.get(other.id)
-        b = self._prepared(idx) if idx is not None and self.docs_[idx] is other else self._prepare(other)
+        if idx is not None and self.docs_[idx] is other:
+            b = self._prepared(idx)
+        else:
+            b = self._prepare(other, other_tokens, other=True)
         pairs = align_pairs(a, b, self.config_)
         if not pairs:
             return None

@@ -25,13 +25,19 @@ objects:
 
 from __future__ import annotations
 
+import inspect
 import json
+import os
 import re
 import struct
+import sys
 import unicodedata
+import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from hashlib import blake2b
 from itertools import compress
+from collections.abc import Sequence
 from typing import Iterable
 
 import numpy as np
@@ -176,6 +182,8 @@ class Prepared:
     para_text: dict[int, str]
     sh_unit: np.ndarray  # non-boilerplate shingles, unique per unit, sorted by (unit, hash)
     sh_hash: np.ndarray
+    unit_keys: list[int]  # per unit: key and mass (as in ``units``, read without building them)
+    unit_mass: list[int]
 
     @property
     def boilerplate_share(self) -> float:
@@ -397,6 +405,72 @@ def unpack_tokens(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]]
                       para_text, cfg)
 
 
+# A document's tokens as an archive keeps them (:mod:`reportcheck.archive`): a report recorded this year is the
+# prior of next year's report, and reading its tokens back costs less than tokenizing it again. The stored form
+# is the packed tokens (:func:`pack_tokens`: folded words, no process-specific ids), zlib-compressed, after a
+# digest of the paragraphs they were made from; :func:`tokens_version` is kept beside it. Stored tokens are used
+# only when both still hold: the version (this module's and the normaliser's code, the Unicode database, the
+# unit-splitting settings) and the digest (the same paragraphs: the same text, sections and indices).
+STORED_TOKENS_FORMAT = 1
+_DIGEST_SIZE = 16
+
+
+# the code that makes the stored form (the tokens and their packing; _tokens_of is redone when they are read)
+_STORED_TOKENS_CODE = ("_piece_units", "_clauses", "_new_id", "tokenize", "pack_tokens", "unpack_tokens",
+                       "_paragraphs_digest", "store_tokens", "load_tokens")
+
+
+@lru_cache(maxsize=1)
+def _code_digest() -> str:
+    """What tokenizing depends on besides the text and the settings: the source of the functions of this
+    module that make and pack the tokens (:data:`_STORED_TOKENS_CODE`) and its patterns, the whole of
+    :mod:`reportcheck.text.normalize` (``fold``, ``normalize`` and their tables), the Unicode database
+    (``\\w``, NFC, NFD) and Python's version (``re``). An edit to any of them makes stored tokens stale, which
+    costs a re-tokenization, never a wrong token; an edit elsewhere here (alignment units, boilerplate) does not."""
+    from reportcheck.text import normalize as norm_module
+
+    h = blake2b(digest_size=8)
+    try:
+        for name in _STORED_TOKENS_CODE:
+            h.update(inspect.getsource(globals()[name]).encode("utf-8"))
+        with open(norm_module.__file__, "rb") as fh:
+            h.update(fh.read())
+    except (OSError, TypeError):  # no source to hash: a value no stored token was made with
+        return "unhashed-" + os.urandom(8).hex()
+    for pattern in (_SENT_SPLIT_RE, _TOKEN_RE, _DIGIT_RE):
+        h.update(f"{pattern.pattern}|{pattern.flags}".encode("utf-8"))
+    h.update(f"{unicodedata.unidata_version}|{sys.version_info[0]}.{sys.version_info[1]}".encode("ascii"))
+    return h.hexdigest()
+
+
+def tokens_version(cfg: ReuseConfig) -> str:
+    """The version of the stored tokens :func:`store_tokens` makes with ``cfg`` (see :func:`_code_digest`)."""
+    return f"{STORED_TOKENS_FORMAT}.{cfg.max_unit_tokens}.{cfg.min_clause_tokens}.{_code_digest()}"
+
+
+def _paragraphs_digest(paragraphs: Iterable[tuple[int, str, str | None]]) -> bytes:
+    h = blake2b(digest_size=_DIGEST_SIZE)
+    for pidx, text, section in paragraphs:
+        h.update(f"{pidx}\x1f{'' if section is None else '=' + section}\x1f{text}\x1e".encode("utf-8", "surrogatepass"))
+    return h.digest()
+
+
+def store_tokens(tk: Tokens | bytes, paragraphs: Iterable[tuple[int, str, str | None]]) -> bytes:
+    """``tk``, the tokens of ``paragraphs`` (or those tokens packed already: :func:`pack_tokens`,
+    :func:`kept_tokens`), as an archive keeps them (:func:`load_tokens` reads them back)."""
+    packed = tk if isinstance(tk, bytes) else pack_tokens(tk)
+    return _paragraphs_digest(paragraphs) + zlib.compress(packed, 1)
+
+
+def load_tokens(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]], cfg: ReuseConfig) -> Tokens | None:
+    """The tokens :func:`store_tokens` kept, when they were made from these very ``paragraphs`` (else None:
+    tokenize them). The caller has checked the version (:func:`tokens_version`) it was stored with."""
+    paragraphs = tuple(paragraphs)
+    if blob[:_DIGEST_SIZE] != _paragraphs_digest(paragraphs):
+        return None
+    return unpack_tokens(zlib.decompress(blob[_DIGEST_SIZE:]), paragraphs, cfg)
+
+
 _LEN = struct.Struct("<I")
 
 
@@ -424,6 +498,12 @@ def pack_kept(tk: Tokens, an: Analysis) -> bytes:
     tokens = pack_tokens(tk)
     return b"".join((_LEN.pack(len(tokens)), tokens, _pack_arrays([an.weights, an.tok_bp, an.mass, an.n_bp,
                                                                   an.sh_unit, an.sh_hash])))
+
+
+def kept_tokens(blob: bytes) -> bytes:
+    """The packed tokens (:func:`pack_tokens`) in a blob of :func:`pack_kept`."""
+    (n,) = _LEN.unpack_from(blob)
+    return blob[_LEN.size:_LEN.size + n]
 
 
 def unpack_kept(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]],
@@ -517,40 +597,76 @@ def analyse(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.
     return Analysis(weights=weights, tok_bp=tok_bp, mass=mass, n_bp=n_bp, sh_unit=sh_u, sh_hash=sh_h)
 
 
-def prepare(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.ndarray,
-            an: Analysis | None = None) -> Prepared:
-    """:func:`analyse`, then build the units with their alignment strings."""
-    an = an or analyse(tk, cfg, bp_shingles, bp_units)
-    nu = tk.n_units
-    bounds = np.searchsorted(an.sh_unit, np.arange(nu + 1)).tolist()
-    keys = tk.unit_keys.tolist()
-    mass = an.mass.tolist()
-    n_bp = an.n_bp.tolist()
-    wts = an.weights.tolist()
-    u_tok = tk.u_tok.tolist()
-    u_len = tk.u_len.tolist()
-    all_toks = folded(tk.ids.tolist())  # the document's folded tokens, sliced per unit below
-    own = (~an.tok_bp).tolist() if len(an.tok_bp) else []
-    units: list[Unit] = []
-    content_w = 0.0
-    empty = an.sh_hash[0:0]
-    for ui in range(nu):
-        s, k = u_tok[ui], u_len[ui]
-        m = mass[ui]
+class _Units(Sequence):
+    """The units of a prepared document, each built when first read (then kept). The other side of an
+    alignment reads its units' keys and masses (:attr:`Prepared.unit_keys`, :attr:`Prepared.unit_mass`) and only
+    the units paired with one of this side's (a candidate colleague's report, a prior: a few of ~150),
+    so their strings are not made for the rest."""
+
+    __slots__ = ("_tk", "_an", "_built", "_bounds", "keys", "mass", "_n_bp", "wts", "_u_tok", "_u_len", "_toks",
+                 "_own", "_empty")
+
+    def __init__(self, tk: Tokens, an: Analysis):
+        nu = tk.n_units
+        self._tk, self._an = tk, an
+        self._built: list[Unit | None] = [None] * nu
+        self._bounds = np.searchsorted(an.sh_unit, np.arange(nu + 1)).tolist()
+        self.keys = tk.unit_keys.tolist()
+        self.mass = an.mass.tolist()
+        self._n_bp = an.n_bp.tolist()
+        self.wts = an.weights.tolist()
+        self._u_tok = tk.u_tok.tolist()
+        self._u_len = tk.u_len.tolist()
+        self._toks: list[str] | None = None  # the document's folded tokens, made once a unit needs them
+        self._own: list[bool] | None = None
+        self._empty = an.sh_hash[0:0]
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    def __getitem__(self, ui):
+        if isinstance(ui, slice):
+            return [self[i] for i in range(*ui.indices(len(self)))]
+        u = self._built[ui]  # (IndexError past the end: iteration stops there)
+        if u is None:
+            if ui < 0:
+                ui += len(self._built)
+            u = self._built[ui] = self._make(ui)
+        return u
+
+    def _make(self, ui: int) -> Unit:
+        tk, an = self._tk, self._an
+        s, k = self._u_tok[ui], self._u_len[ui]
+        m = self.mass[ui]
         if m:
-            toks = all_toks[s:s + k]
-            if n_bp[ui]:
-                content = " ".join(compress(toks, own[s:s + k]))
+            if self._toks is None:
+                self._toks = folded(tk.ids.tolist())
+                self._own = (~an.tok_bp).tolist() if len(an.tok_bp) else []
+            toks = self._toks[s:s + k]
+            if self._n_bp[ui]:
+                content = " ".join(compress(toks, self._own[s:s + k]))
             else:
                 content = " ".join(toks)
-            sh = an.sh_hash[bounds[ui]: bounds[ui + 1]]
-            content_w += wts[ui] * m
+            sh = an.sh_hash[self._bounds[ui]: self._bounds[ui + 1]]
         else:
-            content, sh = "", empty
+            content, sh = "", self._empty
         p = tk.u_para[ui]
         a, b = tk.u_start[ui], tk.u_end[ui]
-        units.append(Unit(p, tk.u_sec[ui], a, b, tk.para_text[p][a:b], wts[ui], m, content, keys[ui], sh, k))
+        return Unit(p, tk.u_sec[ui], a, b, tk.para_text[p][a:b], self.wts[ui], m, content, self.keys[ui], sh, k)
+
+
+def prepare(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.ndarray,
+            an: Analysis | None = None, lazy: bool = False) -> Prepared:
+    """:func:`analyse`, then build the units with their alignment strings (``lazy``: each when first read,
+    for the other side of an alignment: :class:`_Units`)."""
+    an = an or analyse(tk, cfg, bp_shingles, bp_units)
+    units = _Units(tk, an)
+    content_w = 0.0
+    for m, w in zip(units.mass, units.wts):
+        if m:
+            content_w += w * m
     lens = tk.u_len
-    return Prepared(units=units, n_tokens_weighted=float((an.weights * lens).sum()),
+    return Prepared(units=units if lazy else list(units), n_tokens_weighted=float((an.weights * lens).sum()),
                     bp_tokens_weighted=float((an.weights * an.n_bp).sum()), content_weight=content_w,
-                    para_text=tk.para_text, sh_unit=an.sh_unit, sh_hash=an.sh_hash)
+                    para_text=tk.para_text, sh_unit=an.sh_unit, sh_hash=an.sh_hash, unit_keys=units.keys,
+                    unit_mass=units.mass)
