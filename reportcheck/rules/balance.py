@@ -43,7 +43,7 @@ def achievement_heavy(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     total = sum(count_words(s.text) for s in analysis.sentences if s.role in ("achievement", "shortcoming", "cause"))
     if total < ctx.thresholds["balance_min_words"]:
         return
-    limits = _admitted_items(analysis) if "limitations" in analysis.sections else []
+    limits = _admitted_items(analysis)
     token = bool(limits) and _token_shortcomings(analysis, limits, ctx)  # (as RC201 reads part II)
     limit = ctx.thresholds["achievement_heavy_token_share" if token else "achievement_heavy_share"]
     if b["achievements"] >= limit:
@@ -123,7 +123,8 @@ def _range_months(text: str) -> float:
             continue
         if end > start:
             best = max(best, (end - start).days / 30.4)
-    for m in [*_DATE_RANGE_RE.finditer(text), *_VI_RANGE_RE.finditer(lower(text))]:
+    # (and from a date to the day the writer came back: "ngày 18/7 … nhiễm COVID-19; ngày 25/10 trở lại công tác")
+    for m in [*_DATE_RANGE_RE.finditer(text), *_VI_RANGE_RE.finditer(lower(text)), *_returned().finditer(fold(text))]:
         d1, m1, y1, d2, m2, y2 = m.groups()
         y2 = int(y2 or y1 or 2000)
         y1 = int(y1 or y2)
@@ -135,15 +136,6 @@ def _range_months(text: str) -> float:
             best = max(best, (end - start).days / 30.4)
     for m in _VI_MONTH_RANGE_RE.finditer(lower(text)):
         best = max(best, int(m.group(2)) - int(m.group(1)))  # "từ tháng 4 đến tháng 7": at least 3 months
-    for m in _returned().finditer(fold(text)):
-        d1, m1, y1, d2, m2, y2 = m.groups()
-        y2 = int(y2 or y1 or 2000)
-        try:
-            start, end = dt.date(int(y1 or y2), int(m1), int(d1)), dt.date(y2, int(m2), int(d2))
-        except ValueError:
-            continue
-        if end > start:
-            best = max(best, (end - start).days / 30.4)
     return best
 
 

@@ -281,9 +281,12 @@ def _denial_patterns() -> list[re.Pattern]:
     return lex["_denials"]
 
 
+@once_per_report
 def _admitted_items(analysis: Analysis) -> list[Item]:
-    """The entries of part II that say what fell short: where limitations and causes share one part, an entry
-    that opens as a cause ("Nguyên nhân chủ yếu do …") is not one."""
+    """The entries of part II that say what fell short (none without a part II): where limitations and causes
+    share one part, an entry that opens as a cause ("Nguyên nhân chủ yếu do …") is not one."""
+    if "limitations" not in analysis.sections:
+        return []
     items = section_items(analysis, "limitations")
     if analysis.sections["limitations"].node == getattr(analysis.sections.get("causes"), "node", None):
         items = [it for it in items if not _starts_as_cause(it.text)]
@@ -547,7 +550,7 @@ def no_subjective_cause(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
     causes = _cause_items(analysis)
     if not causes or sum(count_words(c.text) for c in causes) < ctx.thresholds["min_cause_words"]:
         return
-    limits = _admitted_items(analysis) if "limitations" in analysis.sections else []
+    limits = _admitted_items(analysis)
     if limits and _token_shortcomings(analysis, limits, ctx):
         return  # nothing admitted, so nothing to find causes for: RC201 says it
     # causes given inside the limitations ("…; nguyên nhân là tôi chưa …") count too: only their cause part
