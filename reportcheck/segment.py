@@ -25,7 +25,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
 from .model import Analysis, Paragraph, Section
-from .rubric import Node, Rubric
+from .rubric import Node, Rubric, all_rubric_stems, load_rubric
 from .text.normalize import count_words, fold, phrase_pattern
 
 _ROMAN = r"[IVX]{1,4}"
@@ -158,17 +158,29 @@ def candidate(p: Paragraph) -> Candidate | None:
         strong = True
     elif rest and words <= 14:
         strong = False  # "Nguyên nhân: do …" or "- Về tư tưởng chính trị: …"
-    elif (p.list_item or kind == "bullet") and words <= 14 and not rest and not head.rstrip().endswith((".", ";", ",")):
-        strong = False  # "* Chấp hành nguyên tắc tập trung dân chủ, quy chế làm việc" typed as a plain line
+    elif words <= 30 and not rest and not head.rstrip().endswith((".", ";", ",")) and (
+            p.list_item or kind == "bullet" or not (p.in_table or body.rstrip().endswith((".", ";", ",")))):
+        # "* Chấp hành nguyên tắc tập trung dân chủ, quy chế làm việc" or "Hạn chế, khuyết điểm" typed as a plain
+        # line (a .txt, a Word file in Normal style): a weak candidate, taken only on a close match to the form.
+        # A sentence ("Không có vấn đề được gợi ý kiểm điểm.") is not; nor is a table's cell, a column name
+        # ("Hạn chế | Nguyên nhân | Biện pháp").
+        strong = False
     else:
-        return None
-    if not strong and kind is None and not rest:
         return None
     if _TITLE_RE.search(fold(head)):
         return None  # the report's title ("BẢN KIỂM ĐIỂM, ĐÁNH GIÁ, XẾP LOẠI …") is not a part of it
     # a note in brackets at the end ("(nếu có)", "(tự chấm 56/70 điểm)") says nothing about which part it is
     head_fold = _possessive().sub("", fold(_TRAILING_NOTE.sub("", head) or head)).strip() or fold(head)
+    if not strong and kind is None and not rest and not p.list_item and not _any_key().search(head_fold):
+        return None  # a plain line naming nothing a heading of any form names: body text (and cheap to drop)
     return Candidate(p.index, head, head_fold, rest, label, kind, strong)
+
+
+@lru_cache(maxsize=1)
+def _any_key() -> re.Pattern:
+    """Every key noun of every form's headings: a heading of any part names at least one (``min_keys`` ≥ 1)."""
+    return phrase_pattern(tuple({k for stem in all_rubric_stems() for n in load_rubric(stem).nodes for k in n.keys}),
+                          prefix=True)
 
 
 def _tokens(s: str) -> list[str]:

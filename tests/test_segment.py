@@ -76,6 +76,27 @@ def test_bold_unnumbered_headings():
     assert a.sections["remedies"].first == 9
 
 
+def test_plain_unnumbered_headings_typed_as_lines_of_their_own():
+    """Headings typed as plain lines (no number, no bold, no Word style) — a .txt pasted from an email, or a
+    Word file in Normal style — are found when the line is close to the form's wording; a short body line
+    is not taken for one, nor is a table's header cell."""
+    lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", "Họ và tên: Lê Thị Hoa", "Chi bộ Trạm y tế",
+             "Ưu điểm, kết quả đạt được", "Khám cho 3.200 lượt bệnh nhân.",
+             "Hạn chế, khuyết điểm", "Còn chậm cập nhật phần mềm",
+             "Nguyên nhân", "Bản thân chưa chủ động học.",
+             "Phương hướng, biện pháp khắc phục", "Học xong phần mềm trước 31/3/2025."]
+    a = analyse(doc_from_lines(lines))
+    assert a.sections["limitations"].first == 5
+    assert a.sections["causes"].first == 7
+    assert a.sections["remedies"].first == 9
+    assert 6 not in a.headings
+    # the same words as a table's header row are column names, not the report's parts
+    cells = {i: {"in_table": True, "table_cell": (0, 0, i - 5)} for i in (5, 6, 7)}
+    table = lines[:5] + ["Hạn chế, khuyết điểm", "Nguyên nhân", "Biện pháp"] + lines[8:]
+    a = analyse(doc_from_lines(table, flags=cells))
+    assert not {5, 6, 7} & set(a.headings)
+
+
 def test_english_report():
     lines = ["PERSONAL SELF-REVIEW REPORT", "Year 2024", "Full name: Nguyen Van An", "Party cell: Department of Finance",
              "I. Strengths and achievements", "1. Political qualities; ethics and lifestyle; sense of organisation and discipline; working style and manner",
