@@ -156,8 +156,10 @@ def candidate(p: Paragraph) -> Candidate | None:
         strong = True
     elif label and kind != "bullet" and words <= 70:
         strong = True
-    elif rest and words <= 14:
-        strong = False  # "Nguyên nhân: do …" or "- Về tư tưởng chính trị: …"
+    elif rest and words <= 14 and not (p.table_cell and p.table_cell[2] > 0):
+        # "Nguyên nhân: do …" or "- Về tư tưởng chính trị: …" — but not in a table's second or later column,
+        # where "Khách quan: …; Chủ quan: …" is one row's cause, not a part of the report
+        strong = False
     elif words <= 30 and not rest and not head.rstrip().endswith((".", ";", ",")) and (
             p.list_item or kind == "bullet" or not (p.in_table or body.rstrip().endswith((".", ";", ",")))):
         # "* Chấp hành nguyên tắc tập trung dân chủ, quy chế làm việc" or "Hạn chế, khuyết điểm" typed as a plain

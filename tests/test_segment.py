@@ -97,6 +97,24 @@ def test_plain_unnumbered_headings_typed_as_lines_of_their_own():
     assert not {5, 6, 7} & set(a.headings)
 
 
+def test_a_cause_cell_opening_with_a_lead_is_no_heading():
+    """A limitations table whose cause column reads "Khách quan: …. Chủ quan: …": the lead is the row's
+    cause, not the report's part "Nguyên nhân khách quan" — the table stays in part II."""
+    lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", "Họ và tên: Y Bhim Niê", "Chi bộ Đội sản xuất số 3",
+             "I. Ưu điểm, kết quả đạt được", "Hướng dẫn 142 hộ nhận khoán bón phân theo quy trình.",
+             "II. Hạn chế, khuyết điểm và nguyên nhân",
+             "TT", "Hạn chế, khuyết điểm", "Nguyên nhân",
+             "1", "Có 17 hộ bón phân không đúng lượng khuyến cáo, 11 ha vườn cây vàng lá.",
+             "Khách quan: giá phân tăng. Chủ quan: tôi ít xuống vườn kiểm tra từng hộ.",
+             "2", "Trả lời kiến nghị của hộ nhận khoán còn chậm, 4 trường hợp quá 1 tuần.",
+             "Chủ quan: sắp xếp công việc chưa khoa học.",
+             "III. Phương hướng, biện pháp khắc phục", "Kiểm tra từng vườn của 17 hộ trước 31/12/2025."]
+    cells = {i: {"in_table": True, "table_cell": (0, (i - 6) // 3, (i - 6) % 3)} for i in range(6, 15)}
+    a = analyse(doc_from_lines(lines, flags=cells))
+    assert not set(range(6, 15)) & set(a.headings)
+    assert a.sections["limitations"].first == 5 and a.sections["limitations"].last >= 14
+
+
 def test_english_report():
     lines = ["PERSONAL SELF-REVIEW REPORT", "Year 2024", "Full name: Nguyen Van An", "Party cell: Department of Finance",
              "I. Strengths and achievements", "1. Political qualities; ethics and lifestyle; sense of organisation and discipline; working style and manner",
