@@ -254,10 +254,11 @@ class Match:
 def candidates(paragraphs) -> list[Candidate]:
     """The heading candidates of a document. A plain lead written again and again ("Nguyên nhân: …" after
     each numbered limitation, "Ưu điểm: …" / "Hạn chế: …" in every item) labels repeated entries: it is
-    not the heading of a part, however well its words would match one."""
+    not the heading of a part, however well its words would match one — in bold or not ("**Biện pháp:** …"
+    in each "Hạn chế 1 / Nguyên nhân / Biện pháp" block)."""
     cands = [c for c in (candidate(p) for p in paragraphs) if c is not None]
-    weak = Counter(c.head_fold for c in cands if c.label is None and not c.strong and c.rest)
-    return [c for c in cands if not (c.label is None and not c.strong and c.rest and weak[c.head_fold] >= 2)]
+    leads = Counter(c.head_fold for c in cands if c.label is None and c.rest)
+    return [c for c in cands if not (c.label is None and c.rest and leads[c.head_fold] >= 2)]
 
 
 def match_headings(paragraphs: tuple[Paragraph, ...], rubric: Rubric, cands: list[Candidate] | None = None) -> list[Match]:

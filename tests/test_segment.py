@@ -115,6 +115,26 @@ def test_a_cause_cell_opening_with_a_lead_is_no_heading():
     assert a.sections["limitations"].first == 5 and a.sections["limitations"].last >= 14
 
 
+def test_a_bold_lead_written_in_every_entry_is_no_heading():
+    """"Hạn chế 1: …" / "Nguyên nhân: …" / "Biện pháp: …" with each lead in bold, entry after entry: the leads
+    label the entries, so the first "Biện pháp:" does not open part VI and swallow the later limitations."""
+    lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", "Họ và tên: Rơ Châm H'Lan", "Chi bộ Trạm Y tế xã",
+             "I. Ưu điểm, kết quả đạt được", "Khám cho 3.200 lượt bệnh nhân; tiêm chủng đầy đủ đạt 96%.",
+             "II. Hạn chế, khuyết điểm và nguyên nhân",
+             "Hạn chế 1: hồ sơ sức khỏe điện tử chỉ cập nhật được 58%, chỉ tiêu là 70%.",
+             "Nguyên nhân: tôi chỉ đạo chưa quyết liệt, không kiểm tra tiến độ hằng tháng.",
+             "Biện pháp: chia chỉ tiêu cho từng viên chức theo thôn, kiểm tra tại giao ban hằng tuần.",
+             "Hạn chế 2: quyết toán bảo hiểm y tế quý III nộp chậm 15 ngày.",
+             "Nguyên nhân: bản thân không theo dõi hạn nộp, trông chờ vào kế toán.",
+             "Biện pháp: lập lịch các mốc quyết toán, ngày 20 tháng cuối quý tự kiểm tra hồ sơ.",
+             "III. Phương hướng, biện pháp khắc phục", "Hoàn thành cập nhật hồ sơ sức khỏe điện tử trước 30/6/2025."]
+    leads = {6: "Hạn chế 1:", 7: "Nguyên nhân:", 8: "Biện pháp:", 9: "Hạn chế 2:", 10: "Nguyên nhân:", 11: "Biện pháp:"}
+    a = analyse(doc_from_lines(lines, flags={i: {"lead_bold": lead} for i, lead in leads.items()}))
+    assert not {7, 8, 10, 11} & set(a.headings)  # ("Hạn chế 1:" may open part II.1: its number differs each time)
+    assert a.sections["limitations"].last >= 11
+    assert a.sections["remedies"].first == 12
+
+
 def test_english_report():
     lines = ["PERSONAL SELF-REVIEW REPORT", "Year 2024", "Full name: Nguyen Van An", "Party cell: Department of Finance",
              "I. Strengths and achievements", "1. Political qualities; ethics and lifestyle; sense of organisation and discipline; working style and manner",

@@ -28,7 +28,7 @@ def _limitation_items(analysis: Analysis) -> list[Item]:
     table = _cause_table(analysis)
     if table is not None:  # one limitation a row, its cause beside it
         return [lim_item for lim_item, _cause in table.values()]
-    items = section_items(analysis, "limitations")
+    items = _entries(section_items(analysis, "limitations"))
     causes = analysis.sections.get("causes")
     same = causes is not None and lim.node == causes.node
     if same:  # "II. Hạn chế, khuyết điểm và nguyên nhân" without sub-items: drop the cause sentences
@@ -150,6 +150,27 @@ def _by_label(items: list[Item]) -> list[tuple[Item, str]]:
             elif m.group(3):  # "Biện pháp: từ tháng 1/2023 …" after its limitation: that entry is no limitation
                 own = "other"
         out.append((it, own or part))
+    return out
+
+
+def _entries(items: list[Item]) -> list[Item]:
+    """Limitations written as blocks — "Hạn chế 1: …" / "Nguyên nhân: …" / "Biện pháp: …", a paragraph each:
+    the cause line belongs to the limitation above it (its cause, given inline), the remedy line is no
+    limitation (RC204/RC205 read it as the entry's remedy). Only where the blocks are labelled so."""
+    labels = [_PART_LABEL.match(fold(it.text)) for it in items]
+    if not any(m and m.group(2) for m in labels) or not any(m and m.group(1) for m in labels):
+        return items
+    out: list[Item] = []
+    titled = False  # the last entry is a block's title line ("1. Chăm sóc sau sinh chưa đầy đủ")
+    for it, m in zip(items, labels):
+        text_after = m is not None and count_words(fold(it.text)[m.end():]) > 0
+        if m and m.group(1) and out and text_after:
+            out[-1] = Item(out[-1].paragraph, f"{out[-1].text} {it.text}")
+        elif m and m.group(2) and text_after and titled:  # "+ Hạn chế: …" under its title: one entry
+            out[-1] = Item(out[-1].paragraph, f"{out[-1].text}. {it.text}")
+        elif not (m and m.group(3) and text_after):
+            out.append(it)
+        titled = m is None and count_words(it.text) <= 12 and not it.text.rstrip().endswith((".", ";"))
     return out
 
 
