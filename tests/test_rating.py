@@ -84,6 +84,18 @@ def test_english_headed_ratings_without_an_article():
     assert (r.party, r.civil_servant) == ("excellent", "good")
 
 
+@pytest.mark.parametrize("lines", [
+    # hyphenated English names of the two ratings (h71)
+    ["1. Public-employee rating: Good completion of tasks.", "2. Party-member rating: Excellent completion of tasks."],
+    # a state company's manager rated under the company's own rules, beside the party rating (h71)
+    ["1. Xếp loại người quản lý (theo quy chế đánh giá của Công ty): Hoàn thành tốt nhiệm vụ.",
+     "2. Xếp loại đảng viên: Hoàn thành xuất sắc nhiệm vụ."],
+])
+def test_the_work_side_rating_named_in_other_words(lines):
+    r = rating(lines)
+    assert (r.party, r.civil_servant) == ("excellent", "good")
+
+
 @pytest.mark.parametrize("points,level,fires", [(74, "excellent", True), (92, "excellent", False),
                                                 (65, "good", True), (70, "good", False), (49, "complete", True)])
 def test_points_band_of_the_2025_scale(points, level, fires):
