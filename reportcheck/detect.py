@@ -170,8 +170,9 @@ _NAME_RE = re.compile(r"(?:ho va ten|ho ten|full name|name)\s*:\s*", re.I)
 # (the line may open with another field: "Cấp bậc: Thiếu tá. Chức vụ: Tiểu đoàn trưởng …")
 # (English: "Government position:", "Administrative post:"; not the party's or a mass organisation's)
 _POST_LINE_RE = re.compile(r"(?:^|[.;|\t]\s*)(?:chức vụ chính quyền|chức vụ chuyên môn|chức vụ(?! đảng)(?! đoàn thể)|"
-                           r"(?:(?:government|administrative|professional|executive|state)\s+)?(?:position|post)|job title)"
-                           r"\s*[:.]\s*")
+                           r"(?:(?:government|administrative|professional|executive|state)\s+(?:\([^)]{1,30}\)\s+)?)?"
+                           r"(?:position|post)|job title)"
+                           r"(?:\s*\([^)]{1,30}\))?\s*[:.]\s*")  # "Government (professional) position:", "Chức vụ (chính quyền):"
 _LEADER_POST_RE = re.compile(
     r"(?<!\w)(?:chủ tịch|tổng giám đốc|giám đốc|trưởng phòng|hiệu trưởng|chánh văn phòng|chánh án|chánh thanh tra|"
     r"viện trưởng|trưởng khoa|hạt trưởng|đội trưởng|chỉ huy trưởng|trưởng ban|trạm trưởng|trưởng trạm|chi cục trưởng|"

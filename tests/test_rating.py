@@ -88,6 +88,8 @@ def test_english_headed_ratings_without_an_article():
     # hyphenated English names of the two ratings (h71)
     ["1. Public-employee rating: Good completion of tasks.", "2. Party-member rating: Excellent completion of tasks."],
     # a state company's manager rated under the company's own rules, beside the party rating (h71)
+    ["1. Rating as a staff member (employee of a state-owned bank): Completed tasks well.",
+     "2. Rating as a Party member: Completed tasks excellently."],
     ["1. Xếp loại người quản lý (theo quy chế đánh giá của Công ty): Hoàn thành tốt nhiệm vụ.",
      "2. Xếp loại đảng viên: Hoàn thành xuất sắc nhiệm vụ."],
 ])

@@ -176,6 +176,10 @@ def test_collective_recognised_from_title():
     (["Party position: Member of the Party Cell Committee",
       "Government position: Associate Professor, Vice Dean of the College of Aquaculture"], True),
     (["Government position: Lecturer, Department of Fisheries Management"], False),
+    # a qualifier in brackets between the name of the line and its colon (h69)
+    (["Party position: Secretary of the Party cell",
+      "Government (professional) position: Head of Corporate Customer Department No. 2"], True),
+    (["Chức vụ (chính quyền): Trưởng phòng Kế hoạch - Tài chính"], True),
     (["Party position: Secretary of the Party Cell", "Government position: none"], False),
     (["Chức vụ chuyên môn: Phó Trưởng phòng Tổ chức - Hành chính"], True),
 ])
