@@ -31,7 +31,8 @@ from .text.normalize import count_words, fold, phrase_pattern
 _ROMAN = r"[IVX]{1,4}"
 _LABEL_RE = re.compile(
     rf"^(?:(?i:phần|phan|mục|muc|chương|chuong|part|section)(?:\s+thứ)?\s+)?"
-    rf"(?P<label>(?:{_ROMAN}|[A-Z])\.?\d{{1,2}}(?![\d,])|{_ROMAN}|\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}|[a-zA-Z])"
+    rf"(?P<label>(?:{_ROMAN}|[A-Z])\.?\d{{1,2}}(?![\d,])|{_ROMAN}|\d{{1,2}}(?:\s*[,–\-]\s*\d{{1,2}})+(?=\s*[.)])|"
+    rf"\d{{1,2}}(?:\.\d{{1,2}}){{0,2}}|[a-zA-Z])"  # (items taken together: "3, 4, 5. Về lãnh đạo …; đổi mới …")
     rf"(?P<punct>\s*[.):/\-]+\s*|\s+(?=[-:]))"
 )
 _BULLET_RE = re.compile(r"^[-+*•●○▪■◦>]+\s*")

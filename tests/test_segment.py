@@ -410,6 +410,29 @@ def test_one_heading_listing_the_leader_topics_marks_a_leader():
     assert a.kind == "leader"
 
 
+@pytest.mark.parametrize("label", ["3, 4, 5.", "3-5.", "3 - 5)"])
+def test_items_numbered_together_in_one_typed_label(label):
+    """A 02B writer who takes the leader items 3 to 5 together under one typed number ("3, 4, 5. Về công tác lãnh
+    đạo, quy tụ đoàn kết; đổi mới, sáng tạo; trách nhiệm nêu gương", plain text, h71): the three items are there
+    (thin, perhaps, which is another rule's business), not missing."""
+    lines = ["BẢN KIỂM ĐIỂM CÁ NHÂN", "(Dùng cho cá nhân giữ chức vụ lãnh đạo, quản lý)", "Năm 2024",
+             "Họ và tên: Vũ Văn Hiệp", "Chức vụ Đảng: Bí thư chi bộ thôn", "Chức vụ chính quyền: Trưởng thôn",
+             "I. Ưu điểm, kết quả đạt được",
+             "1. Về phẩm chất chính trị; phẩm chất đạo đức, lối sống; ý thức tổ chức kỷ luật; tác phong, lề lối làm việc",
+             "Chấp hành nghiêm chủ trương của Đảng.",
+             "2. Về thực hiện chức trách, nhiệm vụ được giao", "Gieo cấy 126 ha lúa, năng suất 67,5 tạ/ha.",
+             f"{label} Về công tác lãnh đạo, quy tụ đoàn kết; đổi mới, sáng tạo; trách nhiệm nêu gương",
+             "Giữ vững đoàn kết trong chi bộ và trong thôn.",
+             "6. Việc thực hiện cam kết tu dưỡng, rèn luyện, phấn đấu hằng năm", "Hoàn thành 4/4 nội dung đăng ký.",
+             "II. Hạn chế, khuyết điểm và nguyên nhân", "Chưa kết nạp được đảng viên mới, do tôi chưa tạo nguồn.",
+             "VI. Phương hướng, biện pháp khắc phục", "Bồi dưỡng 2 quần chúng ưu tú trước 30/6/2025."]
+    a = analyse(doc_from_lines(lines))
+    assert a.kind == "leader"
+    assert all(a.sections[sid].present for sid in ("leadership", "innovation", "exemplary"))
+    from reportcheck.segment import _split_label
+    assert _split_label("2, 3 triệu đồng mỗi tháng") == (None, "2, 3 triệu đồng mỗi tháng")
+
+
 def test_a_heading_in_the_writers_own_words_for_two_parts():
     """"3. Khuyết điểm của tui và cách sửa": whose ("của tui") names no part; the two halves are II and VI."""
     lines = ["BẢN KIỂM ĐIỂM ĐẢNG VIÊN", "Năm 2025", "Tên tui là: Lê Thị Hoa",
