@@ -433,6 +433,23 @@ def test_items_numbered_together_in_one_typed_label(label):
     assert _split_label("2, 3 triệu đồng mỗi tháng") == (None, "2, 3 triệu đồng mỗi tháng")
 
 
+def test_a_collectives_heading_merging_its_organisation_items():
+    """A cell secretary who writes the form's I.1 (principles) and I.3 (Party building) under one heading ("1. Chấp
+    hành nguyên tắc tổ chức, sinh hoạt đảng và công tác xây dựng Đảng", h71) has written both, not left them out."""
+    lines = ["ĐẢNG BỘ BỆNH VIỆN ĐA KHOA TỈNH", "CHI BỘ KHOA HỒI SỨC TÍCH CỰC", "BÁO CÁO KIỂM ĐIỂM TẬP THỂ CHI BỘ",
+             "Năm 2021", "I/ Ưu điểm, kết quả đạt được",
+             "1. Chấp hành nguyên tắc tổ chức, sinh hoạt đảng và công tác xây dựng Đảng",
+             "Chi bộ duy trì sinh hoạt đủ 12 kỳ; 17/17 đảng viên học tập nghị quyết.",
+             "2. Kết quả lãnh đạo thực hiện nhiệm vụ chuyên môn và nhiệm vụ chính trị của khoa",
+             "Khoa điều trị 1.247 lượt bệnh nhân, tăng 9% so với năm 2020.",
+             "II/ Hạn chế, khuyết điểm và nguyên nhân", "Có 9 bệnh án bị trả lại do ghi chép thiếu, vì chi ủy chưa kiểm tra.",
+             "V/ Phương hướng, biện pháp khắc phục", "Từ tháng 01/2022 điều dưỡng trưởng kiểm tra bệnh án hằng tuần.",
+             "VI/ Tự nhận mức xếp loại", "Chi bộ đề nghị xếp loại: Hoàn thành tốt nhiệm vụ."]
+    a = analyse(doc_from_lines(lines))
+    assert a.kind == "collective"
+    assert a.sections["principles"].present and a.sections["party_building"].present
+
+
 def test_a_heading_in_the_writers_own_words_for_two_parts():
     """"3. Khuyết điểm của tui và cách sửa": whose ("của tui") names no part; the two halves are II and VI."""
     lines = ["BẢN KIỂM ĐIỂM ĐẢNG VIÊN", "Năm 2025", "Tên tui là: Lê Thị Hoa",
