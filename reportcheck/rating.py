@@ -150,6 +150,39 @@ def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
     return out
 
 
+def _grid_mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
+    """Ticks in a grid: the levels across the top and the two ratings down the side ("Nội dung | Hoàn thành
+    xuất sắc … | Hoàn thành tốt … ", then "1. Xếp loại cán bộ, công chức, viên chức | | ✓ | |"), or the other
+    way round. A ticked cell chooses the level its row or column names, for the rating the other names."""
+    cfg = _cfg()
+    paras = analysis.document.paragraphs
+    ticked = set(cfg["marks"]["ticked"])
+    cells: dict[tuple[int, int, int], list[int]] = {}
+    for i in indices:
+        if paras[i].table_cell is not None:
+            cells.setdefault(paras[i].table_cell, []).append(i)
+    text = {key: fold(" ".join(paras[i].text for i in idx)).strip() for key, idx in cells.items()}
+
+    def level_of(t: str) -> str | None:
+        found = {cfg["_level_of"][m.group(0)] for m in cfg["_level_re"].finditer(t)}
+        return found.pop() if len(found) == 1 else None
+
+    def kind_of(t: str) -> str | None:
+        found = _labels_between(t, cfg)
+        return found.pop() if len(found) == 1 else None
+
+    out: list[Mention] = []
+    for (table, row, col), t in sorted(text.items()):
+        if t not in ticked or row == 0 or col == 0:
+            continue
+        side, top = text.get((table, row, 0), ""), text.get((table, 0, col), "")
+        for level, kind in ((level_of(top), kind_of(side)), (level_of(side), kind_of(top))):
+            if level and kind:
+                out.append(Mention(cells[(table, row, col)][0], 0, level, "ticked", False, kind))
+                break
+    return out
+
+
 def _choose(group: list[Mention]) -> Mention | None:
     ticked = [m for m in group if m.mark == "ticked"]
     if ticked:
@@ -222,7 +255,7 @@ def read_rating(analysis: Analysis) -> SelfRating:
     else:  # no section VII: the last lines that state a rating in words
         stating = _cfg()["labels"]["stating"]
         scope = [p.index for p in paras[-15:] if any(s in fold(p.text) for s in stating)]
-    mentions = _mentions(analysis, scope)
+    mentions = _mentions(analysis, scope) + _grid_mentions(analysis, scope)
     groups: dict[str | None, list[Mention]] = {}
     for m in mentions:
         groups.setdefault(m.label, []).append(m)

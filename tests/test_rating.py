@@ -163,3 +163,41 @@ def test_points_total_line_with_its_breakdown():
     assert r.points == 84
     line = "Tổng điểm tự chấm: 80 điểm (mục 1: 9 điểm; mục 2: 56 điểm; mục 3: 8 điểm; mục 4: 7 điểm)."
     assert analyse(doc_from_lines(head + [line])).rating.points == 80
+
+
+def _grid(rows):
+    """Lines and table flags for a grid typed as a Word table, one cell a paragraph."""
+    lines, flags = [], {}
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            flags[len(lines)] = {"in_table": True, "table_cell": (0, r, c)}
+            lines.append(cell or "…")
+    return lines, flags
+
+
+@pytest.mark.parametrize("rows", [
+    # the levels across the top, the two ratings down the side (h73)
+    [["Nội dung", "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ", "Hoàn thành nhiệm vụ",
+      "Không hoàn thành nhiệm vụ"],
+     ["1. Xếp loại cán bộ, công chức, viên chức", "", "✓", "", ""],
+     ["2. Xếp loại đảng viên", "X", "", "", ""]],
+    # the other way round
+    [["Mức xếp loại", "Cán bộ, công chức, viên chức", "Đảng viên"],
+     ["Hoàn thành xuất sắc nhiệm vụ", "", "☒"],
+     ["Hoàn thành tốt nhiệm vụ", "☒", ""],
+     ["Hoàn thành nhiệm vụ", "", ""],
+     ["Không hoàn thành nhiệm vụ", "", ""]],
+])
+def test_a_tick_in_a_grid_of_levels_and_ratings(rows):
+    lines, flags = _grid(rows)
+    r = rating(lines, flags)
+    assert (r.party, r.civil_servant) == ("excellent", "good")
+
+
+def test_a_grid_without_a_tick_is_no_rating():
+    lines, flags = _grid([["Nội dung", "Hoàn thành xuất sắc nhiệm vụ", "Hoàn thành tốt nhiệm vụ",
+                           "Hoàn thành nhiệm vụ", "Không hoàn thành nhiệm vụ"],
+                          ["1. Xếp loại cán bộ, công chức, viên chức", "", "", "", ""],
+                          ["2. Xếp loại đảng viên", "", "", "", ""]])
+    r = rating(lines, flags)
+    assert (r.party, r.civil_servant) == (None, None)
