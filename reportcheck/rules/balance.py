@@ -122,7 +122,7 @@ def _range_months(text: str) -> float:
         except ValueError:
             continue
         if end > start:
-            best = max(best, (end - start).days / 30.4)
+            best = max(best, _calendar_months(start, end))
     # (and from a date to the day the writer came back: "ngày 18/7 … nhiễm COVID-19; ngày 25/10 trở lại công tác")
     for m in [*_DATE_RANGE_RE.finditer(text), *_VI_RANGE_RE.finditer(lower(text)), *_returned().finditer(fold(text))]:
         d1, m1, y1, d2, m2, y2 = m.groups()
@@ -133,10 +133,25 @@ def _range_months(text: str) -> float:
         except ValueError:
             continue
         if end > start:
-            best = max(best, (end - start).days / 30.4)
+            best = max(best, _calendar_months(start, end))
     for m in _VI_MONTH_RANGE_RE.finditer(lower(text)):
         best = max(best, int(m.group(2)) - int(m.group(1)))  # "từ tháng 4 đến tháng 7": at least 3 months
     return best
+
+
+def _calendar_months(start, end) -> float:
+    """Months from the first day of leave to the last, both days counted: 07/3 to 06/6 is three months (the
+    days alone, 91 of them, would fall just short of 3 × 30.4)."""
+    import calendar
+    import datetime as dt
+
+    after = end + dt.timedelta(days=1)
+    months = (after.year - start.year) * 12 + after.month - start.month
+    if after.day < start.day:
+        months -= 1
+    y, m = divmod(start.month - 1 + months, 12)
+    anchor = dt.date(start.year + y, m + 1, min(start.day, calendar.monthrange(start.year + y, m + 1)[1]))
+    return months + max(0, (after - anchor).days) / 30.4
 
 
 @lru_cache(maxsize=1)
@@ -174,14 +189,27 @@ def _number(words: str) -> int:
 
 def _sick_months(text: str) -> float:
     best = _range_months(text)
-    for m in _SPAN_RE.finditer(lower(text)):
+    low = lower(text)
+    for m in _SPAN_RE.finditer(low):
         unit = m.group(2)
         per_month = 4.345 if unit.startswith(("tuần", "week")) else 1 / 3 if unit.startswith(("quý", "quarter")) else 30.4
-        best = max(best, _number(m.group(1)) / per_month)
-    for m in _MONTHS_RE.finditer(lower(text)):
+        best = max(best, _below(low, m.start(), _number(m.group(1)) / per_month))
+    for m in _MONTHS_RE.finditer(low):
         n = m.group(1)
-        best = max(best, int(n) if n.isdigit() else _WORD_NUM.get(n, 0))
+        best = max(best, _below(low, m.start(), int(n) if n.isdigit() else _WORD_NUM.get(n, 0)))
     return best
+
+
+@lru_cache(maxsize=1)
+def _below_re() -> re.Pattern:
+    words = "|".join(re.escape(w) for w in sorted(lexicon()["sick_leave"]["below"], key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{words})\s*$")
+
+
+def _below(low: str, start: int, months: float) -> float:
+    """An amount said to fall short ("82 ngày (gần 03 tháng)", "chưa đến 3 tháng", "just under three months") is
+    less than itself: HD 21 counts three months or more."""
+    return months - 0.01 if _below_re().search(fold(low[max(0, start - 20):start])) else months
 
 
 def _own_illness(text: str) -> bool:
