@@ -182,8 +182,10 @@ class Prepared:
     para_text: dict[int, str]
     sh_unit: np.ndarray  # non-boilerplate shingles, unique per unit, sorted by (unit, hash)
     sh_hash: np.ndarray
-    unit_keys: list[int]  # per unit: key and mass (as in ``units``, read without building them)
+    unit_keys: list[int]  # per unit: key, mass, weight and section (as in ``units``, read without building them)
     unit_mass: list[int]
+    unit_weight: list[float]
+    unit_section: list[str | None]
 
     @property
     def boilerplate_share(self) -> float:
@@ -702,9 +704,11 @@ class _Units(Sequence):
 
 
 def prepare(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.ndarray,
-            an: Analysis | None = None, lazy: bool = False) -> Prepared:
-    """:func:`analyse`, then build the units with their alignment strings (``lazy``: each when first read,
-    for the other side of an alignment: :class:`_Units`)."""
+            an: Analysis | None = None, lazy: bool = True) -> Prepared:
+    """:func:`analyse`, then the units with their alignment strings, each built when first read
+    (:class:`_Units`; ``lazy=False``: all of them now). Alignment reads the keys, masses, weights and
+    sections of either side from lists and builds only the units it scores or quotes (on the side queried,
+    those sharing shingles with the other report: a few of ~150 when nothing was copied)."""
     an = an or analyse(tk, cfg, bp_shingles, bp_units)
     units = _Units(tk, an)
     content_w = 0.0
@@ -715,4 +719,4 @@ def prepare(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.
     return Prepared(units=units if lazy else list(units), n_tokens_weighted=float((an.weights * lens).sum()),
                     bp_tokens_weighted=float((an.weights * an.n_bp).sum()), content_weight=content_w,
                     para_text=tk.para_text, sh_unit=an.sh_unit, sh_hash=an.sh_hash, unit_keys=units.keys,
-                    unit_mass=units.mass)
+                    unit_mass=units.mass, unit_weight=units.wts, unit_section=tk.u_sec)
