@@ -200,12 +200,31 @@ def writer_words(english: bool = False, bound: bool = False) -> str:
     return "|".join(re.escape(w) for w in sorted(listed, key=len, reverse=True))
 
 
+def _opens_at_boundary(pattern: str) -> bool:
+    """``pattern`` is ``\\b`` then the rest as one sequence: r"\\bfoo|bar" is not (no \\b before "bar")."""
+    if not pattern.startswith(r"\b"):
+        return False
+    from re import _parser  # (the parser of the re module: what the pattern is, not what it looks like)
+
+    try:
+        parsed = _parser.parse(pattern)
+    except re.error:
+        return False
+    return len(parsed) > 0 and parsed[0] == (_parser.AT, _parser.AT_BOUNDARY)
+
+
 def _any_of(patterns: list[str]) -> re.Pattern | None:
     """One pattern that matches where any of ``patterns`` does (their alternation), None when they refer
     back to their own groups (numbered in each alone, not in the alternation)."""
     if not patterns or any(re.search(r"\\[1-9]|\(\?P=", p) for p in patterns):
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    # the patterns opening at a word boundary share one \b: at the positions that are none (most of them) the
+    # alternation fails once instead of once per pattern (the time expressions' prefilter: 2x faster)
+    bounded = [p[2:] for p in patterns if _opens_at_boundary(p)]
+    rest = [f"(?:{p})" for p in patterns if not _opens_at_boundary(p)]
+    if bounded:
+        rest.insert(0, r"\b(?:" + "|".join(f"(?:{p})" for p in bounded) + ")")
+    return re.compile("|".join(rest))
 
 
 @lru_cache(maxsize=1)

@@ -74,6 +74,8 @@ class Rubric:
     nodes: tuple[Node, ...]
     by_key: dict = field(default_factory=dict, compare=False, hash=False)
     ancestors_of: dict = field(default_factory=dict, compare=False, hash=False)
+    # folded heading -> the nodes its wording scores above 0 against, with that score (segment._wording_scores)
+    wording_scores: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
 
     def children(self, key: str | None) -> list[Node]:
         return [n for n in self.nodes if n.parent == key]

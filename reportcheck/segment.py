@@ -309,6 +309,33 @@ def _joined_parts(rubric: Rubric, cands: list[Candidate], matched: list[Match]) 
     return out
 
 
+_WORDING_CAP = 20_000  # headings kept per rubric (~2 MB): most recur from report to report
+
+
+def _wording_scores(rubric: Rubric, head_fold: str) -> tuple[tuple[Node, float], ...]:
+    """The nodes of ``rubric`` (in its order) that a heading's wording scores above 0 against, with that
+    score: :func:`_node_score`, or the score of a heading listing a group's topics. It depends on the heading
+    alone, while :func:`_match_pass` asks it of every node for every candidate, in each pass over each of
+    the three rubrics a report is fitted to (~1.5 ms a report); most nodes score 0. Kept per rubric
+    (``Rubric.wording_scores``), up to ``_WORDING_CAP`` headings."""
+    table = rubric.wording_scores
+    out = table.get(head_fold)
+    if out is None:
+        named = named_topics(head_fold)
+        listing = len(named) >= 2
+        scored = []
+        for node in rubric.nodes:
+            base = _node_score(head_fold, node)
+            if listing:
+                base = max(base, _listed_score(named, node))
+            if base > 0:
+                scored.append((node, base))
+        out = tuple(scored)
+        if len(table) < _WORDING_CAP:
+            table[head_fold] = out
+    return out
+
+
 def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) -> list[Match]:
     top_labels_roman = any(n.depth == 1 for n in rubric.nodes) and rubric.form != "legacy"
     matched: list[Match] = []
@@ -331,16 +358,8 @@ def _match_pass(rubric: Rubric, cands: list[Candidate], fixed: dict[int, Node]) 
             current, current_top = node, _top(rubric, node)
             continue
         best: tuple[float, Node, bool] | None = None
-        head_fold = cand.head_fold
-        named = named_topics(head_fold)
-        listing = len(named) >= 2
-        for node in rubric.nodes:
+        for node, base in _wording_scores(rubric, cand.head_fold):
             if node.key in used:
-                continue
-            base = _node_score(head_fold, node)  # (node_score's table without its call: ~1,000 a report)
-            if listing:
-                base = max(base, _listed_score(named, node))
-            if base <= 0:
                 continue
             score = base
             implied = False

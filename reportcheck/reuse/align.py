@@ -171,10 +171,11 @@ def align_pairs(this: Prepared, other: Prepared, cfg: ReuseConfig) -> list[_Pair
     shared = _shared_shingles(this, other)
     pairs: list[_Pair] = []
     last_j = -1
-    for i, u in enumerate(this.units):
-        if not u.mass or u.weight <= 0:
+    units, wts = this.units, this.unit_weight  # a unit of this side is built only when it is scored below
+    for i, (key, mass) in enumerate(zip(this.unit_keys, this.unit_mass)):
+        if not mass or wts[i] <= 0:
             continue
-        js = by_key.get(u.key)
+        js = by_key.get(key)
         if js:
             # the first identical unit after the previous partner keeps order when text repeats
             j = next((x for x in js if x > last_j), js[0])
@@ -184,6 +185,7 @@ def align_pairs(this: Prepared, other: Prepared, cfg: ReuseConfig) -> list[_Pair
         cands = shared.get(i)
         if not cands:
             continue
+        u = units[i]
         need = max(1.0, cfg.min_shared_shingles * len(u.shingles))
         best: _Pair | None = None
         for k, j in cands:
@@ -205,14 +207,15 @@ def score_pairs(this: Prepared, other: Prepared, pairs: list[_Pair], cfg: ReuseC
     num = 0.0
     sec_num: dict[str, float] = {}
     sec_den: dict[str, float] = {}
-    for i, u in enumerate(units):
-        if not u.mass or u.weight <= 0:
+    # read from the per-unit lists: the units themselves are built only for the passages below
+    for i, (mass, weight, section) in enumerate(zip(this.unit_mass, this.unit_weight, this.unit_section)):
+        if not mass or weight <= 0:
             continue
         c = credit.get(i, 0.0)
-        num += u.weight * u.mass * c
-        if u.section is not None:
-            sec_den[u.section] = sec_den.get(u.section, 0.0) + u.mass
-            sec_num[u.section] = sec_num.get(u.section, 0.0) + u.mass * c
+        num += weight * mass * c
+        if section is not None:
+            sec_den[section] = sec_den.get(section, 0.0) + mass
+            sec_num[section] = sec_num.get(section, 0.0) + mass * c
     den = max(this.content_weight, cfg.min_content)
     sim = num / den if den > 0 else 0.0
     sections = {s: round(sec_num[s] / sec_den[s], 4) for s in sorted(sec_den) if sec_den[s] > 0}

@@ -365,16 +365,15 @@ class CorpusIndex:
         kept = self._kept(doc)
         return kept[0] if kept is not None else tokenize(doc.paragraphs, self.config_)
 
-    def _prepare(self, doc: IndexDoc, stored: tuple[str | None, bytes | None] | None = None, *,
-                 other: bool = False) -> Prepared:
-        """``doc``'s units ready for alignment; ``stored``: its tokens as an archive kept them (version, blob);
-        ``other``: as the other side of an alignment (units built as read: :func:`prepare` ``lazy``)."""
+    def _prepare(self, doc: IndexDoc, stored: tuple[str | None, bytes | None] | None = None) -> Prepared:
+        """``doc``'s units ready for alignment (built as read: :func:`prepare`); ``stored``: its tokens as an
+        archive kept them (version, blob)."""
         kept = self._kept(doc)
         if kept is not None:
             tk, an = kept
         else:
             tk, an = self._stored_or_tokenized(doc, stored), None
-        return prepare(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units, an, lazy=other)
+        return prepare(tk, self.config_, self.boilerplate_.shingles, self.boilerplate_.units, an)
 
     def _stored_or_tokenized(self, doc: IndexDoc, stored: tuple[str | None, bytes | None] | None) -> Tokens:
         """The tokens of ``doc``: read from ``stored`` when they are of this tokenizer and of these very
@@ -405,7 +404,7 @@ class CorpusIndex:
         if p is not None:
             self._cache.move_to_end(idx)
             return p
-        p = self._prepare(self.docs_[idx], other=True)  # only ever the other side (query, compare)
+        p = self._prepare(self.docs_[idx])  # only ever the other side (query, compare)
         self._cache[idx] = p
         if len(self._cache) > self.config_.cache_size:
             self._cache.popitem(last=False)
@@ -483,7 +482,7 @@ class CorpusIndex:
         if idx is not None and self.docs_[idx] is other:
             b = self._prepared(idx)
         else:
-            b = self._prepare(other, other_tokens, other=True)
+            b = self._prepare(other, other_tokens)
         pairs = align_pairs(a, b, self.config_)
         if not pairs:
             return None

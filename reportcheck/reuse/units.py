@@ -182,8 +182,10 @@ class Prepared:
     para_text: dict[int, str]
     sh_unit: np.ndarray  # non-boilerplate shingles, unique per unit, sorted by (unit, hash)
     sh_hash: np.ndarray
-    unit_keys: list[int]  # per unit: key and mass (as in ``units``, read without building them)
+    unit_keys: list[int]  # per unit: key, mass, weight and section (as in ``units``, read without building them)
     unit_mass: list[int]
+    unit_weight: list[float]
+    unit_section: list[str | None]
 
     @property
     def boilerplate_share(self) -> float:
@@ -494,10 +496,18 @@ def _unpack_arrays(blob: bytes, at: int = 0) -> list[np.ndarray]:
 
 def pack_kept(tk: Tokens, an: Analysis) -> bytes:
     """A fitted report's tokens (:func:`pack_tokens`) and their :class:`Analysis` (boilerplate masks, own
-    content), as bytes for :func:`unpack_kept`."""
+    content), as bytes for :func:`unpack_kept`. The arrays :func:`_tokens_of` derives from the token ids (unit
+    keys, shingles: the same in every process, made from the words' hashes) are kept too, after the analysis:
+    a kept report is read back for its own check and as each colleague's candidate, and rebuilding them
+    each time cost ~0.23 ms a read."""
     tokens = pack_tokens(tk)
     return b"".join((_LEN.pack(len(tokens)), tokens, _pack_arrays([an.weights, an.tok_bp, an.mass, an.n_bp,
-                                                                  an.sh_unit, an.sh_hash])))
+                                                                  an.sh_unit, an.sh_hash, *_derived(tk)])))
+
+
+def _derived(tk: Tokens) -> tuple[np.ndarray, ...]:
+    """What :func:`_tokens_of` computes from the token ids and unit lengths (in :class:`Tokens` order)."""
+    return tk.tok_unit, tk.u_tok, tk.u_len, tk.unit_keys, tk.sh_hash, tk.sh_start, tk.sh_len, tk.sh_unit
 
 
 def kept_tokens(blob: bytes) -> bytes:
@@ -508,10 +518,48 @@ def kept_tokens(blob: bytes) -> bytes:
 
 def unpack_kept(blob: bytes, paragraphs: Iterable[tuple[int, str, str | None]],
                 cfg: ReuseConfig) -> tuple[Tokens, Analysis]:
-    """What :func:`pack_kept` packed: the tokens of ``paragraphs`` and their analysis."""
+    """What :func:`pack_kept` packed: the tokens of ``paragraphs`` and their analysis. The token ids are
+    mapped to this process's as :func:`unpack_tokens` maps them; the arrays derived from them are read, not
+    made again (``cfg``: the settings they were made with, unused here)."""
     (n,) = _LEN.unpack_from(blob)
-    tk = unpack_tokens(blob[_LEN.size:_LEN.size + n], paragraphs, cfg)
-    return tk, Analysis(*_unpack_arrays(blob, _LEN.size + n))
+    ids, u_para, u_sec, u_start, u_end = _read_packed(blob[_LEN.size:_LEN.size + n])
+    arrays = _unpack_arrays(blob, _LEN.size + n)
+    para_text: dict[int, str] = {}
+    for pidx, text, _section in paragraphs:
+        if text:
+            para_text[pidx] = text if unicodedata.is_normalized("NFC", text) else normalize(text)
+    tok_unit, u_tok, u_len, unit_keys, sh_hash, sh_start, sh_len, sh_unit = arrays[6:]
+    tk = Tokens(ids=ids, tok_unit=tok_unit, u_para=u_para, u_sec=u_sec, u_start=u_start, u_end=u_end, u_tok=u_tok,
+                u_len=u_len, unit_keys=unit_keys, sh_hash=sh_hash, sh_start=sh_start, sh_len=sh_len,
+                sh_unit=sh_unit, para_text=para_text)
+    return tk, Analysis(*arrays[:6])
+
+
+def _read_packed(blob: bytes) -> tuple[np.ndarray, list[int], list[str | None], list[int], list[int]]:
+    """(token ids in this process, u_para, u_sec, u_start, u_end) of tokens packed by :func:`pack_tokens`: the
+    first half of :func:`unpack_tokens`, whose own source is left as it is (it is part of what
+    :func:`tokens_version` hashes: an edit to it would make every archive's stored tokens stale)."""
+    nw, nh, nt, nu = _HEAD.unpack_from(blob)
+    at = _HEAD.size
+    words = blob[at:at + nw].decode("utf-8", "surrogatepass").split("\x00") if nt else []
+    at += nw
+    secs = json.loads(blob[at:at + nh].decode("utf-8", "surrogatepass"))
+    at += nh
+    local = np.frombuffer(blob, dtype=np.uint32, count=nt, offset=at)
+    at += 4 * nt
+    units = np.frombuffer(blob, dtype=np.int32, count=5 * nu, offset=at).reshape(5, nu)
+    lut = list(map(_BY_FOLD.get, words))
+    if None in lut:
+        for k, w in enumerate(words):
+            if lut[k] is None:
+                i = _BY_FOLD.get(w)  # (a word twice among the packed ones: ids of one folded word)
+                if i is None:
+                    i = _BY_FOLD[w] = len(_FOLD)
+                    _FOLD.append(w)
+                    _HASHES.append(hash_str(w))
+                lut[k] = i
+    ids = np.array(lut, dtype=np.int32)[local] if nt else np.zeros(0, dtype=np.int32)
+    return ids, units[0].tolist(), [secs[k] for k in units[4].tolist()], units[1].tolist(), units[2].tolist()
 
 
 # ----------------------------------------------------------------------------- boilerplate
@@ -656,9 +704,11 @@ class _Units(Sequence):
 
 
 def prepare(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.ndarray,
-            an: Analysis | None = None, lazy: bool = False) -> Prepared:
-    """:func:`analyse`, then build the units with their alignment strings (``lazy``: each when first read,
-    for the other side of an alignment: :class:`_Units`)."""
+            an: Analysis | None = None, lazy: bool = True) -> Prepared:
+    """:func:`analyse`, then the units with their alignment strings, each built when first read
+    (:class:`_Units`; ``lazy=False``: all of them now). Alignment reads the keys, masses, weights and
+    sections of either side from lists and builds only the units it scores or quotes (on the side queried,
+    those sharing shingles with the other report: a few of ~150 when nothing was copied)."""
     an = an or analyse(tk, cfg, bp_shingles, bp_units)
     units = _Units(tk, an)
     content_w = 0.0
@@ -669,4 +719,4 @@ def prepare(tk: Tokens, cfg: ReuseConfig, bp_shingles: np.ndarray, bp_units: np.
     return Prepared(units=units if lazy else list(units), n_tokens_weighted=float((an.weights * lens).sum()),
                     bp_tokens_weighted=float((an.weights * an.n_bp).sum()), content_weight=content_w,
                     para_text=tk.para_text, sh_unit=an.sh_unit, sh_hash=an.sh_hash, unit_keys=units.keys,
-                    unit_mass=units.mass)
+                    unit_mass=units.mass, unit_weight=units.wts, unit_section=tk.u_sec)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from ..annotate import has_phrase, lexicon, writer_words
+from ..annotate import _any_of, has_phrase, lexicon, writer_words
 from ..model import Analysis, Finding
 from ..rating import POINT_BANDS  # QĐ 366: excellent from 90 points, good from 70, completed from 50
 from ..registry import Context, label, rule
@@ -423,6 +423,8 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
     """
     lex = lexicon()["failed_targets"]
     patterns = lex.setdefault("_patterns", [re.compile(p) for p in lex["patterns"]])
+    # one search for all of them, at a shared word boundary (2 searches of ~4 us a sentence before)
+    any_pattern = lex.setdefault("_any", _any_of(lex["patterns"]))
     out = []
     for s in analysis.sentences:
         if s.section in ("prior_remediation", "remedies"):
@@ -442,7 +444,8 @@ def _failed_targets(analysis: Analysis, rating: str) -> list[tuple[int, str]]:
         # item at 40% is a missed target, key or not
         below_half = any(a / b < 0.5 for a, b in ratio)
         by_number = below_half or any(p < 100 for p in percents) or ("%" in f and _against_target(f))
-        by_words = (has_phrase(f, lex["phrases"]) or any(p.search(f) for p in patterns)) and not has_phrase(
+        by_words = (has_phrase(f, lex["phrases"]) or (any(p.search(f) for p in patterns) if any_pattern is None
+                                                      else any_pattern.search(f) is not None)) and not has_phrase(
             f, lexicon()["discipline"]["negations"])
         if not (by_number or by_words) or not _this_year(analysis, f):
             continue
