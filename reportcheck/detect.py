@@ -177,7 +177,10 @@ _LEADER_POST_RE = re.compile(
     r"(?<!\w)(?:chủ tịch|tổng giám đốc|giám đốc|trưởng phòng|hiệu trưởng|chánh văn phòng|chánh án|chánh thanh tra|"
     r"viện trưởng|trưởng khoa|hạt trưởng|đội trưởng|chỉ huy trưởng|trưởng ban|trạm trưởng|trưởng trạm|chi cục trưởng|"
     r"cục trưởng|quản đốc|trưởng công an|kế toán trưởng|thủ trưởng|chính trị viên|đồn trưởng|đoàn trưởng|"
-    r"director|head of|chairman|chairwoman|chair of|principal|commander|chief|dean|rector)(?!\w)")
+    r"director|head of|chairman|chairwoman|chair of|commander|chief|dean|rector|"
+    # a school's principal, not a civil-service grade ("Principal officer" = chuyên viên chính)
+    r"principal(?!\s+(?:officer|specialist|expert|researcher|lecturer|engineer|accountant|inspector|auditor|"
+    r"economist|consultant|analyst|investigator)))(?!\w)")
 # a mass organisation's leader at district level or above ("Chức vụ đoàn thể: Phó Chủ tịch Thường trực Liên đoàn
 # Lao động huyện") holds a post in the political system; a grassroots union post ("Tổ trưởng công đoàn") does not
 _MASS_LINE_RE = re.compile(r"^\s*chức vụ đoàn thể\s*[:.]\s*")

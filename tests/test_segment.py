@@ -180,6 +180,9 @@ def test_collective_recognised_from_title():
     (["Party position: Secretary of the Party cell",
       "Government (professional) position: Head of Corporate Customer Department No. 2"], True),
     (["Chức vụ (chính quyền): Trưởng phòng Kế hoạch - Tài chính"], True),
+    # "Principal officer" is the civil-service grade chuyên viên chính, not a school's principal (h74)
+    (["Government position: Principal officer, Division of Multilateral Cooperation"], False),
+    (["Government position: Principal, Nguyen Du Lower Secondary School"], True),
     (["Party position: Secretary of the Party Cell", "Government position: none"], False),
     (["Chức vụ chuyên môn: Phó Trưởng phòng Tổ chức - Hành chính"], True),
 ])
