@@ -203,8 +203,37 @@ _POINTS_RE = re.compile(r"(?<![\d.,/])(?<!/ )(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:/\s*
 _OUT_OF_RE = re.compile(r"(?<![\d.,/])\d{1,3}(?:[.,]\d{1,2})?\s*/\s*(\d{1,3})\b")
 
 
+@lru_cache(maxsize=4)
+def _CHANGE_RE(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\s*$")
+
+
+def _table_total(analysis: Analysis, indices: list[int]) -> float | None:
+    """The sum of a scoring table: the writer's own column ("Tự chấm") in the total row ("Tổng | 100 | 86"),
+    where the figures stand without "điểm" after them."""
+    cfg = _cfg()["points"]
+    paras = analysis.document.paragraphs
+    cells: dict[tuple[int, int, int], str] = {}
+    for i in indices:
+        if paras[i].table_cell is not None:
+            key = paras[i].table_cell
+            cells[key] = (cells.get(key, "") + " " + fold(paras[i].text)).strip()
+    for (table, row, col), head in sorted(cells.items()):
+        if row != 0 or not any(head.startswith(w) for w in cfg["own_column"]):
+            continue
+        for (t, r, c), first in sorted(cells.items()):
+            if t == table and c == 0 and r > 0 and first.rstrip(" :.").split(" (")[0] in cfg["total_row"]:
+                value = re.fullmatch(r"(\d{1,3}(?:[.,]\d{1,2})?)\s*(?:/\s*100)?\s*(?:diem|points?)?", cells.get((t, r, col), ""))
+                if value and 0 < float(value.group(1).replace(",", ".")) <= 100:
+                    return float(value.group(1).replace(",", "."))
+    return None
+
+
 def _points(analysis: Analysis, indices: list[int]) -> float | None:
     cfg = _cfg()["points"]
+    total = _table_total(analysis, indices)
+    if total is not None:
+        return total
     found: list[tuple[bool, float]] = []
     for text in _rows(analysis, indices):
         if not any(c in text for c in cfg["cues"]):
@@ -218,6 +247,8 @@ def _points(analysis: Analysis, indices: list[int]) -> float | None:
             before = text[max(0, m.start() - 12):m.start()]
             if any(w in before for w in cfg["maximum"]) or (before.endswith("(") and not is_total):
                 continue  # the scale of an item ("tối đa 30 điểm", "Nhóm tiêu chí chung (30 điểm)"), not a score
+            if _CHANGE_RE(tuple(cfg["change"])).search(before):
+                continue  # points taken off or added ("Trừ 3 điểm: chưa thực hiện đầy đủ cam kết"), not a score
             if 0 < value <= 100:
                 found.append((is_total, bool(out_of), value))
     # the total ("Tổng điểm tự chấm: 84/100 điểm (nhóm tiêu chí chung 26 điểm; …)"): a "/100" figure of a total

@@ -201,3 +201,16 @@ def test_a_grid_without_a_tick_is_no_rating():
                           ["2. Xếp loại đảng viên", "", "", "", ""]])
     r = rating(lines, flags)
     assert (r.party, r.civil_servant) == (None, None)
+
+
+def test_a_scoring_tables_total_row_and_a_deduction_note():
+    """"Tổng | 100 | 86" in the table's own-score column is the total, though no "điểm" follows the figure; the
+    note "Trừ 3 điểm: …" beside an item is points taken off, not a score (h74)."""
+    lines, flags = _grid([["Tiêu chí", "Điểm tối đa", "Tự chấm", "Ghi chú"],
+                          ["Nhóm tiêu chí chung", "30", "27", "Trừ 3 điểm: chưa thực hiện đầy đủ cam kết"],
+                          ["Nhóm tiêu chí kết quả thực hiện nhiệm vụ", "70", "59", "02 hồ sơ quá hạn"],
+                          ["Tổng", "100", "86", ""]])
+    r = rating(["1. Tự chấm điểm", *lines, "2. Xếp loại đảng viên: Hoàn thành tốt nhiệm vụ."],
+               {k + 1: v for k, v in flags.items()})
+    assert r.points == 86
+    assert rating(["Tổng điểm tự chấm: 82 điểm (trừ 3 điểm do chậm nộp báo cáo)."]).points == 82

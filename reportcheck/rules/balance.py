@@ -212,6 +212,15 @@ def _below(low: str, start: int, months: float) -> float:
     return months - 0.01 if _below_re().search(fold(low[max(0, start - 20):start])) else months
 
 
+def _leave_months(text: str) -> float:
+    """The longest leave a sentence gives, read in the clauses that speak of leave: in "giá thép tăng mạnh 6 tháng
+    đầu năm …; thời gian nghỉ điều trị bệnh dài nên …" the six months are the prices', not the leave's."""
+    phrases = lexicon()["sick_leave"]["phrases"]
+    clauses = [c for c in text.split(";") if has_phrase(fold(c), phrases)] or [text]
+    # (dates name their own span, across clauses too: "ngày 18/7 … nhiễm COVID-19 …; ngày 25/10 trở lại công tác")
+    return max(_range_months(text), *(_sick_months(c) for c in clauses))
+
+
 def _own_illness(text: str) -> bool:
     """Leave the writer took: "nghỉ ốm" says so by itself; "điều trị", "nằm viện", "hospital" only when the
     sentence is about the writer ("tôi nằm viện điều trị 4 tháng"), not about patients ("41 người bỏ điều trị
@@ -252,7 +261,7 @@ def rating_inconsistent(analysis: Analysis, ctx: Context) -> Iterator[Finding]:
                           measures[0][0], measures[0][1], "member_discipline")
         # HD 21's sick-leave rule is about a person: not a collective's, and not the patients a doctor treats
         for p, text in (_mentions(analysis, "sick_leave") if analysis.kind != "collective" else ()):
-            if _sick_months(text) >= ctx.thresholds["sick_leave_months"] and _own_illness(text):
+            if _leave_months(text) >= ctx.thresholds["sick_leave_months"] and _own_illness(text):
                 yield finding("nghỉ ốm từ 03 tháng trở lên trong năm", "sick leave of three months or more this year",
                               p, text, "sick_leave")
                 break
@@ -399,6 +408,10 @@ _MISSED_AFTER = re.compile(r"(?:\s+[a-z]+){0,3}?\s*(?:\([^)]*\)\s*)?(?:khong|chu
                            r"|(?:\s+[a-z]+){0,3}?\s+(?:were\s+|was\s+)?(?:not|missed|unmet)\b")
 
 
+# "6/14 chỉ tiêu (43%) vượt mức kế hoạch", "5 of 9 targets exceeded": the count is of those beyond the plan
+_EXCEEDED_AFTER = re.compile(r"(?:\s+[a-z]+){0,3}?\s*(?:\([^)]*\)\s*)?(?:vuot|exceed)")
+
+
 # "Trong 14 chỉ tiêu chủ yếu năm 2020, đạt và vượt 12 chỉ tiêu", "of the 9 targets, 7 were met": (total, met)
 _COUNT_OF_RE = re.compile(r"\b(?:trong|tren|trong tong so)\s+(?P<total>\d{1,3})\s+(?:chi tieu|nhiem vu|muc tieu)[^.;:]{0,40}?"
                           r"[,:]?\s*(?:da\s+)?(?:dat|hoan thanh)(?:\s+va\s+vuot|\s+vuot)?\s+(?P<met>\d{1,3})\b"
@@ -411,6 +424,8 @@ _MISSED_BEFORE = re.compile(r"\b(?:khong|chua)\s+(?:dat|hoan thanh)\s*:?\s*$|\b(
 def _achieved(m: re.Match, f: str) -> tuple[int, int]:
     """(met, total) of a "4/10 nhiệm vụ" ratio: the count after "không đạt" is of those missed."""
     a, b = int(m.group(1)), int(m.group(2))
+    if _EXCEEDED_AFTER.match(f, m.end()):
+        return b, b  # "6/14 chỉ tiêu (43%) vượt mức kế hoạch": those beyond the plan, the rest not said missed
     missed = _MISSED_AFTER.match(f, m.end()) or _MISSED_BEFORE.search(f, max(0, m.start() - 25), m.start())
     return (b - a, b) if missed else (a, b)
 
