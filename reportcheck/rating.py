@@ -204,7 +204,7 @@ _OUT_OF_RE = re.compile(r"(?<![\d.,/])\d{1,3}(?:[.,]\d{1,2})?\s*/\s*(\d{1,3})\b"
 
 
 @lru_cache(maxsize=4)
-def _CHANGE_RE(words: tuple[str, ...]) -> re.Pattern:
+def _change_re(words: tuple[str, ...]) -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + r")\s*$")
 
 
@@ -247,7 +247,7 @@ def _points(analysis: Analysis, indices: list[int]) -> float | None:
             before = text[max(0, m.start() - 12):m.start()]
             if any(w in before for w in cfg["maximum"]) or (before.endswith("(") and not is_total):
                 continue  # the scale of an item ("tối đa 30 điểm", "Nhóm tiêu chí chung (30 điểm)"), not a score
-            if _CHANGE_RE(tuple(cfg["change"])).search(before):
+            if _change_re(tuple(cfg["change"])).search(before):
                 continue  # points taken off or added ("Trừ 3 điểm: chưa thực hiện đầy đủ cam kết"), not a score
             if 0 < value <= 100:
                 found.append((is_total, bool(out_of), value))
