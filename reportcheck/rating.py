@@ -150,18 +150,26 @@ def _mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
     return out
 
 
+def _cells(analysis: Analysis, indices: list[int]) -> dict[tuple[int, int, int], tuple[int, str]]:
+    """The table cells among ``indices``: (table, row, column) -> (first paragraph, folded text of the cell)."""
+    paras = analysis.document.paragraphs
+    out: dict[tuple[int, int, int], tuple[int, str]] = {}
+    for i in indices:
+        key = paras[i].table_cell
+        if key is not None:
+            first, text = out.get(key, (i, ""))
+            out[key] = (first, f"{text} {fold(paras[i].text)}".strip())
+    return out
+
+
 def _grid_mentions(analysis: Analysis, indices: list[int]) -> list[Mention]:
     """Ticks in a grid: the levels across the top and the two ratings down the side ("Nội dung | Hoàn thành
     xuất sắc … | Hoàn thành tốt … ", then "1. Xếp loại cán bộ, công chức, viên chức | | ✓ | |"), or the other
     way round. A ticked cell chooses the level its row or column names, for the rating the other names."""
     cfg = _cfg()
-    paras = analysis.document.paragraphs
     ticked = set(cfg["marks"]["ticked"])
-    cells: dict[tuple[int, int, int], list[int]] = {}
-    for i in indices:
-        if paras[i].table_cell is not None:
-            cells.setdefault(paras[i].table_cell, []).append(i)
-    text = {key: fold(" ".join(paras[i].text for i in idx)).strip() for key, idx in cells.items()}
+    cells = _cells(analysis, indices)
+    text = {key: t for key, (_i, t) in cells.items()}
 
     def level_of(t: str) -> str | None:
         found = {cfg["_level_of"][m.group(0)] for m in cfg["_level_re"].finditer(t)}
@@ -212,12 +220,7 @@ def _table_total(analysis: Analysis, indices: list[int]) -> float | None:
     """The sum of a scoring table: the writer's own column ("Tự chấm") in the total row ("Tổng | 100 | 86"),
     where the figures stand without "điểm" after them."""
     cfg = _cfg()["points"]
-    paras = analysis.document.paragraphs
-    cells: dict[tuple[int, int, int], str] = {}
-    for i in indices:
-        if paras[i].table_cell is not None:
-            key = paras[i].table_cell
-            cells[key] = (cells.get(key, "") + " " + fold(paras[i].text)).strip()
+    cells = {key: t for key, (_i, t) in _cells(analysis, indices).items()}
     for (table, row, col), head in sorted(cells.items()):
         if row != 0 or not any(head.startswith(w) for w in cfg["own_column"]):
             continue
